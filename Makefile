@@ -1,0 +1,50 @@
+# Everything a fresh clone needs, in two commands: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 5000
+export TERMINPRAXIS_CONFIG ?= config/demo-office.toml
+export TERMINPRAXIS_DATABASE ?= instance/terminpraxis.db
+
+.PHONY: run test bench setup assets test-tools clean
+
+run: setup
+	$(BIN)/terminpraxis init-db
+	$(BIN)/terminpraxis demo
+	$(BIN)/python run_kiosk.py --host $(HOST) --port $(PORT)
+
+test: setup test-tools
+	bash tools/with-redis.sh $(BIN)/python -m pytest -q
+
+bench: setup
+	$(BIN)/python -m bench
+
+setup: $(VENV)/.installed static/vendor/.installed
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+# Third-party browser files come from npm and are copied to static/vendor (never committed).
+static/vendor/.installed: package.json
+	npm install --no-audit --no-fund --loglevel=error
+	rm -rf static/vendor && mkdir -p static/vendor/fonts
+	cp node_modules/socket.io-client/dist/socket.io.min.js static/vendor/
+	cp node_modules/axe-core/axe.min.js static/vendor/
+	cp -r node_modules/@fontsource/atkinson-hyperlegible/files static/vendor/fonts/atkinson-hyperlegible
+	cp -r node_modules/@fontsource/noto-sans/files static/vendor/fonts/noto-sans
+	cp -r node_modules/@fontsource/noto-sans-arabic/files static/vendor/fonts/noto-sans-arabic
+	touch $@
+
+# Test-only system tools from Debian's packages: Chromium for browser tests, Redis for the
+# message-queue mode. Skipped when already there, so a repeated `make test` stays fast.
+test-tools:
+	@if [ ! -x /usr/bin/chromium ] || ! command -v redis-server >/dev/null; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium redis-server >/dev/null; \
+	fi
+
+clean:
+	rm -rf $(VENV) node_modules static/vendor

@@ -1,0 +1,103 @@
+"""Appointments: book, cancel, resolve by post, expire the missed ones."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Iterable
+
+from .base import EngineBase
+from .clock import as_utc, to_db
+from .codes import code_hash, new_code
+from .errors import InvalidInput, SlotTaken
+from .models import Appointment
+from .schedule import fits_hours
+from .store import dumps, one
+
+
+class Booking(EngineBase):
+    def book_appointment(self, *, service: str, starts_at: datetime, staff: str | None = None,
+                         duration_min: int | None = None, name: str | None = None,
+                         birth_date: str | None = None, phone: str | None = None,
+                         concern: str | None = None, notes: str | None = None,
+                         documents: Iterable[str] = (), language: str | None = None,
+                         actor: str | None = None) -> Appointment:
+        """Book an appointment in office hours; refuses a slot that overlaps the caseworker's others."""
+        svc = self.office.service(service)
+        if staff is not None:
+            caseworker = self.office.caseworker(staff)
+            if service not in caseworker.services:
+                raise InvalidInput(f"{caseworker.name} does not handle {svc.name}", field="staff")
+        if not isinstance(starts_at, datetime) or starts_at.tzinfo is None:
+            raise InvalidInput("starts_at needs a date, time and UTC offset", field="starts_at")
+        starts_at = as_utc(starts_at)
+        minutes = svc.minutes if duration_min is None else int(duration_min)
+        if not 1 <= minutes <= 8 * 60:
+            raise InvalidInput("duration must be between 1 minute and 8 hours", field="duration_min")
+        if not fits_hours(self.office, starts_at, minutes):
+            raise InvalidInput("the appointment is not within office hours", field="starts_at")
+        with self._command() as now:
+            if starts_at < now:
+                raise InvalidInput("the appointment lies in the past", field="starts_at")
+            if staff is not None:
+                self._refuse_overlap(staff, starts_at, minutes)
+            code = self._unused_code()
+            cursor = self.db.execute(
+                "INSERT INTO appointments (code, code_hash, location, service, staff, starts_at,"
+                " duration_min, state, name, birth_date, phone, concern, notes, documents, language,"
+                " booked_at, booked_by) VALUES (?, ?, ?, ?, ?, ?, ?, 'booked', ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (code, code_hash(code), self.office.location, service, staff, to_db(starts_at), minutes,
+                 name, birth_date, phone, concern, notes, dumps(list(documents)), language,
+                 to_db(now), actor),
+            )
+            appointment_id = int(cursor.lastrowid)
+            self._event(now, "appointment_booked", appointment_id=appointment_id, actor=actor,
+                        service=service, staff=staff, starts_at=to_db(starts_at), minutes=minutes,
+                        lead_days=(starts_at.date() - now.date()).days)
+        return self.appointment(appointment_id)
+
+    def _refuse_overlap(self, staff: str, starts_at: datetime, minutes: int) -> None:
+        ends_at = starts_at + timedelta(minutes=minutes)
+        # Appointments are at most 8 h long, so only those starting in the 8 h before can overlap.
+        clash = one(self.db,
+                    "SELECT id FROM appointments WHERE staff = ? AND state IN ('booked', 'checked_in')"
+                    " AND starts_at > ? AND starts_at < ?"
+                    " AND datetime(starts_at, '+' || duration_min || ' minutes') > datetime(?)",
+                    (staff, to_db(starts_at - timedelta(hours=8)), to_db(ends_at), to_db(starts_at)))
+        if clash:
+            raise SlotTaken("the caseworker already has an appointment at that time")
+
+    def _unused_code(self) -> str:
+        while True:
+            code = new_code()
+            if one(self.db, "SELECT id FROM appointments WHERE code_hash = ?", (code_hash(code),)) is None:
+                return code
+
+    def cancel_appointment(self, appointment_id: int, actor: str | None = None) -> Appointment:
+        with self._command() as now:
+            appointment = self._move_appointment(appointment_id, ("booked",), state="cancelled", closed_at=now)
+            self._event(now, "appointment_cancelled", appointment_id=appointment_id, actor=actor,
+                        service=appointment.service, staff=appointment.staff)
+        return appointment
+
+    def resolve_by_post(self, appointment_id: int, actor: str | None = None) -> Appointment:
+        """Documents come by post instead: the visit is avoided (the office counts these)."""
+        with self._command() as now:
+            appointment = self._move_appointment(appointment_id, ("booked",), state="by_post", closed_at=now)
+            self._event(now, "appointment_by_post", appointment_id=appointment_id, actor=actor,
+                        service=appointment.service, staff=appointment.staff)
+        return appointment
+
+    def expire_missed(self) -> list[int]:
+        """Appointments not checked in by start + late tolerance become missed, one event each."""
+        cutoff = self.now() - timedelta(minutes=self.office.late_tolerance_min)
+        expired = []
+        for (appointment_id,) in self.db.execute(
+                "SELECT id FROM appointments WHERE state = 'booked' AND starts_at < ? AND location = ?",
+                (to_db(cutoff), self.office.location)).fetchall():
+            with self._command() as now:
+                row = one(self.db, "UPDATE appointments SET state = 'missed', closed_at = ?"
+                          " WHERE id = ? AND state = 'booked' RETURNING service, staff",
+                          (to_db(now), appointment_id))
+                if row:
+                    self._event(now, "appointment_missed", appointment_id=appointment_id, **row)
+                    expired.append(appointment_id)
+        return expired

@@ -1,0 +1,164 @@
+"""The desk's commands: call next (the policy decides), override, and the ticket's life after the call."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from .base import EngineBase
+from .clock import to_db
+from .errors import DeskBusy, DeskPaused, InvalidInput, InvalidTransition
+from .models import OUTCOMES, Call, Reason, Ticket
+from .policy import choose_next
+from .store import one
+
+NOTE_MAX = 500
+
+
+class Calls(EngineBase):
+    def call_next(self, desk: str, staff: str) -> Call | None:
+        """Call the ticket the policy picks for this caseworker at this desk; None when nobody is eligible.
+
+        The pick and the state change share one write transaction, so two desks pressing at once
+        never get the same visitor.
+        """
+        self.office.desk(desk)
+        caseworker = self.office.caseworker(staff)
+        with self._command() as now:
+            self._refuse_unready(desk, staff)
+            choice = choose_next(self.db, self.office, caseworker, now)
+            if choice is None:
+                return None
+            ticket_id, reason = choice
+            ticket = self._call(now, ticket_id, desk, staff, reason.code)
+        return Call(ticket, Reason(reason.code, ticket.appointment_start, reason.fits_before),
+                    self.room_of(desk))
+
+    def call_ticket(self, ticket_id: int, desk: str, staff: str, note: str) -> Call:
+        """Call a specific waiting ticket out of turn; the reason is kept in the event log."""
+        self.office.desk(desk)
+        self.office.caseworker(staff)
+        note = _note(note, required=True)
+        with self._command() as now:
+            self._refuse_unready(desk, staff)
+            ticket = self._call(now, ticket_id, desk, staff, "override", note=note)
+        return Call(ticket, Reason("override", ticket.appointment_start, note=note), self.room_of(desk))
+
+    def _call(self, now: datetime, ticket_id: int, desk: str, staff: str, reason: str, **extra) -> Ticket:
+        ticket = self._move_ticket(ticket_id, ("waiting",), state="called", called_at=now, desk=desk,
+                                   called_by=staff)
+        self.db.execute(
+            "INSERT INTO desks (key, state, staff, updated_at) VALUES (?, 'open', ?, ?)"
+            " ON CONFLICT (key) DO UPDATE SET staff = excluded.staff, updated_at = excluded.updated_at",
+            (desk, staff, to_db(now)))
+        self._event(now, "called", ticket_id=ticket.id, desk=desk, actor=staff, number=ticket.number,
+                    room=self.room_of(desk), kind=ticket.kind, service=ticket.service,
+                    language=ticket.language, reason=reason, **extra)
+        return ticket
+
+    def _refuse_unready(self, desk: str, staff: str) -> None:
+        state = one(self.db, "SELECT state FROM desks WHERE key = ?", (desk,))
+        if state and state["state"] == "paused":
+            raise DeskPaused("the desk is paused")
+        busy = one(self.db, "SELECT number FROM tickets WHERE state IN ('called', 'serving')"
+                   " AND (desk = ? OR called_by = ?) LIMIT 1", (desk, staff))
+        if busy:
+            raise DeskBusy(f"finish {busy['number']} first", number=busy["number"])
+
+    def _lifecycle(self, ticket_id: int, kind: str, from_states: tuple[str, ...], actor: str | None,
+                   extra: dict | None = None, **changes) -> Ticket:
+        with self._command() as now:
+            changes = {k: (now if v is _NOW else v) for k, v in changes.items()}
+            ticket = self._move_ticket(ticket_id, from_states, **changes)
+            self._event(now, kind, ticket_id=ticket.id, desk=ticket.desk, actor=actor, number=ticket.number,
+                        kind=ticket.kind, service=ticket.service, **(extra or {}))
+        return ticket
+
+    def recall(self, ticket_id: int, actor: str | None = None) -> Ticket:
+        """Call the same visitor again (the board repeats the call)."""
+        with self._command() as now:
+            ticket = self.ticket(ticket_id)
+            ticket = self._move_ticket(ticket_id, ("called",), recalls=ticket.recalls + 1)
+            self._event(now, "recalled", ticket_id=ticket.id, desk=ticket.desk, actor=actor,
+                        number=ticket.number, room=self.room_of(ticket.desk), kind=ticket.kind,
+                        service=ticket.service, language=ticket.language)
+        return ticket
+
+    def start(self, ticket_id: int, actor: str | None = None) -> Ticket:
+        return self._lifecycle(ticket_id, "started", ("called",), actor, state="serving", started_at=_NOW)
+
+    def finish(self, ticket_id: int, outcome: str = "done", actor: str | None = None) -> Ticket:
+        """Close the visit with its outcome: done, by_post (documents follow by post) or follow_up."""
+        if outcome not in OUTCOMES:
+            raise InvalidInput("outcome must be one of " + ", ".join(OUTCOMES), field="outcome")
+        with self._command() as now:
+            current = self.ticket(ticket_id)
+            ticket = self._move_ticket(ticket_id, ("called", "serving"), state="done", outcome=outcome,
+                                       finished_at=now, started_at=current.started_at or now)
+            self._event(now, "finished", ticket_id=ticket.id, desk=ticket.desk, actor=actor,
+                        number=ticket.number, kind=ticket.kind, service=ticket.service, outcome=outcome)
+        return ticket
+
+    def no_show(self, ticket_id: int, actor: str | None = None) -> Ticket:
+        return self._lifecycle(ticket_id, "no_show", ("called",), actor, state="no_show", finished_at=_NOW)
+
+    def requeue(self, ticket_id: int, actor: str | None = None) -> Ticket:
+        """Put a called or no-show ticket back in line (a no-show only up to max_requeues times)."""
+        ticket = self.ticket(ticket_id)
+        if ticket.state == "no_show" and ticket.requeues >= self.office.max_requeues:
+            raise InvalidTransition("requeued too often already", state=ticket.state, number=ticket.number)
+        return self._lifecycle(ticket_id, "requeued", ("called", "no_show"), actor, state="waiting",
+                               requeues=ticket.requeues + 1, desk=None, called_by=None, called_at=None,
+                               finished_at=None)
+
+    def transfer(self, ticket_id: int, *, service: str | None = None, staff: str | None = None,
+                 actor: str | None = None) -> Ticket:
+        """Send a ticket to another service or a colleague; it waits there with its place kept."""
+        if service is None and staff is None:
+            raise InvalidInput("name a service or a colleague to transfer to", field="service")
+        ticket = self.ticket(ticket_id)
+        changes: dict = {"state": "waiting", "desk": None, "called_by": None, "called_at": None,
+                         "started_at": None}
+        if service is not None:
+            changes["service"] = service
+            changes["minutes"] = self.office.service(service).minutes
+        if staff is not None:
+            caseworker = self.office.caseworker(staff)
+            if (service or ticket.service) not in caseworker.services:
+                raise InvalidInput(f"{caseworker.name} does not handle that service", field="staff")
+            changes["staff"] = staff
+        return self._lifecycle(ticket_id, "transferred", ("waiting", "called", "serving"), actor,
+                               extra={"to_service": service, "to_staff": staff}, **changes)
+
+    def cancel_ticket(self, ticket_id: int, actor: str | None = None) -> Ticket:
+        return self._lifecycle(ticket_id, "ticket_cancelled", ("waiting",), actor, state="cancelled",
+                               finished_at=_NOW)
+
+    def pause_desk(self, desk: str, actor: str | None = None) -> None:
+        self._set_desk_state(desk, "paused", actor)
+
+    def resume_desk(self, desk: str, actor: str | None = None) -> None:
+        self._set_desk_state(desk, "open", actor)
+
+    def _set_desk_state(self, desk: str, state: str, actor: str | None) -> None:
+        self.office.desk(desk)
+        with self._command() as now:
+            current = one(self.db, "SELECT state FROM desks WHERE key = ?", (desk,))
+            if (current["state"] if current else "open") == state:
+                raise InvalidTransition(f"the desk is already {state}", state=state)
+            self.db.execute(
+                "INSERT INTO desks (key, state, updated_at) VALUES (?, ?, ?) ON CONFLICT (key)"
+                " DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at",
+                (desk, state, to_db(now)))
+            self._event(now, "desk_paused" if state == "paused" else "desk_resumed", desk=desk, actor=actor)
+
+
+_NOW = object()  # placeholder for "the command's instant" in _lifecycle changes
+
+
+def _note(note: str | None, required: bool = False) -> str | None:
+    if note is None or not str(note).strip():
+        if required:
+            raise InvalidInput("give a reason for calling out of turn", field="note")
+        return None
+    if not isinstance(note, str) or len(note) > NOTE_MAX:
+        raise InvalidInput(f"the reason may have at most {NOTE_MAX} characters", field="note")
+    return note.strip()

@@ -1,0 +1,13 @@
+"""The queue engine: one object whose methods are the office's commands.
+
+Each command is one write transaction that appends its event; nothing here knows about Flask.
+"""
+from __future__ import annotations
+
+from .booking import Booking
+from .calls import Calls
+from .intake import Intake
+
+
+class Engine(Booking, Intake, Calls):
+    """Book, check in, call and close visits for one office location."""

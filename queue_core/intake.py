@@ -1,0 +1,163 @@
+"""Arrivals: check-in with an appointment code, walk-ins, and the one place that numbers tickets."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from .base import EngineBase
+from .clock import to_db
+from .codes import code_hash, new_token, normalise_code, same_code
+from .errors import IntakeClosed, InvalidInput, TooEarly, UnknownCode
+from .estimate import walk_in_outlook
+from .models import Appointment, CheckIn, Estimate, Ticket
+from .office import normalise_initial
+from .schedule import hours_text, local_day, next_opening, opening_at
+from .store import one
+
+LANGUAGE_MAX = 16
+REQUEST_ID_MAX = 100
+
+
+class Intake(EngineBase):
+    def check_in(self, code: str, *, language: str | None = None,
+                 request_id: str | None = None) -> CheckIn:
+        """Check in with an appointment code. A repeat returns the same ticket (``created`` False)."""
+        normal = normalise_code(code)
+        if normal is None:
+            raise UnknownCode("unknown appointment code")
+        language, request_id = _clean(language, request_id)
+        with self._command() as now:
+            row = one(self.db, "SELECT * FROM appointments WHERE code_hash = ? AND location = ?",
+                      (code_hash(normal), self.office.location))
+            if row is None or not same_code(row["code"], normal) or row["state"] in ("cancelled", "by_post"):
+                raise UnknownCode("unknown appointment code")
+            appointment = Appointment.from_row(row)
+            if appointment.ticket_id is not None:
+                ticket = self.ticket(appointment.ticket_id)
+                return CheckIn(ticket, False, self._outlook(ticket, now), late=appointment.late)
+            ticket, late, early = self._admit(appointment, now, language, request_id)
+            self._event(now, "checked_in", ticket_id=ticket.id, appointment_id=appointment.id,
+                        number=ticket.number, kind=ticket.kind, service=ticket.service,
+                        staff=appointment.staff, late=late, early=early)
+            return CheckIn(ticket, True, self._outlook(ticket, now), late=late, early=early)
+
+    def _admit(self, appointment: Appointment, now: datetime, language: str | None,
+               request_id: str | None) -> tuple[Ticket, bool, bool]:
+        office = self.office
+        earliest = appointment.starts_at - timedelta(minutes=office.checkin_earliest_min)
+        if now < earliest:
+            raise TooEarly("too early to check in", come_back_at=to_db(earliest),
+                           starts_at=to_db(appointment.starts_at))
+        if local_day(office, now) > local_day(office, appointment.starts_at):
+            raise UnknownCode("unknown appointment code")
+        late = now > appointment.starts_at + timedelta(minutes=office.late_tolerance_min)
+        early = now < appointment.starts_at - timedelta(minutes=office.early_window_min)
+        as_walk_in = late and office.late_arrival == "walk_in"
+        if as_walk_in and opening_at(office, now) is None:
+            raise self._closed(now, "closed")
+        ticket = self._new_ticket(
+            now, kind="walk_in" if as_walk_in else "appointment", service=appointment.service,
+            minutes=appointment.duration_min, staff=None if as_walk_in else appointment.staff,
+            initial=None, language=language or appointment.language, request_id=request_id,
+            appointment_id=appointment.id, appointment_start=None if as_walk_in else appointment.starts_at)
+        self.db.execute(
+            "UPDATE appointments SET state = 'checked_in', checked_in_at = ?, late = ?, ticket_id = ?"
+            " WHERE id = ?", (to_db(now), int(late), ticket.id, appointment.id))
+        return ticket, late, early
+
+    def walk_in(self, service: str, *, initial: str | None = None, language: str | None = None,
+                request_id: str | None = None) -> CheckIn:
+        """A visitor without appointment. Refused outside hours, after the cutoff, or when today is full."""
+        svc = self.office.service(service)
+        if not svc.walk_in:
+            raise InvalidInput(f"{svc.name} only by appointment", field="service")
+        initial = normalise_initial(initial)
+        language, request_id = _clean(language, request_id)
+        with self._command() as now:
+            if request_id is not None:
+                row = one(self.db, "SELECT * FROM tickets WHERE request_id = ?", (request_id,))
+                if row is not None:
+                    ticket = Ticket.from_row(row)
+                    return CheckIn(ticket, False, self._outlook(ticket, now))
+            refusal, estimate = self._intake_refusal(now, service, initial)
+            if refusal is None:
+                ticket = self._new_ticket(now, kind="walk_in", service=service, minutes=svc.minutes,
+                                          staff=None, initial=initial, language=language,
+                                          request_id=request_id)
+                self._event(now, "walked_in", ticket_id=ticket.id, number=ticket.number, kind="walk_in",
+                            service=service, estimate_min=estimate.minutes)
+                return CheckIn(ticket, True, estimate)
+        # Raised after the commit, so the recorded intake stop is kept.
+        raise refusal
+
+    def _intake_refusal(self, now: datetime, service: str,
+                        initial: str | None) -> tuple[IntakeClosed | None, Estimate | None]:
+        opening = opening_at(self.office, now)
+        if opening is None:
+            return self._closed(now, "closed"), None
+        if now >= opening.end - timedelta(minutes=self.office.walk_in_cutoff_min):
+            return self._stop_intake(now, "cutoff"), None
+        estimate, fits_today = walk_in_outlook(self.db, self.office, now, service, initial)
+        if not fits_today:
+            return self._stop_intake(now, "capacity"), None
+        return None, estimate
+
+    def _closed(self, now: datetime, reason: str) -> IntakeClosed:
+        upcoming = next_opening(self.office, now)
+        return IntakeClosed("no walk-ins at this time", reason=reason, hours=hours_text(self.office),
+                            phone=self.office.phone,
+                            next_opening=to_db(upcoming.start) if upcoming and upcoming.start > now else None)
+
+    def _stop_intake(self, now: datetime, reason: str) -> IntakeClosed:
+        """Refuse, and record the first stop of the day per reason (the office evaluates them)."""
+        day_start = datetime.combine(local_day(self.office, now), datetime.min.time(), self.office.timezone)
+        seen = one(self.db, "SELECT seq FROM events WHERE at >= ? AND kind = 'intake_stopped'"
+                   " AND location = ? AND json_extract(data, '$.reason') = ?",
+                   (to_db(day_start), self.office.location, reason))
+        if seen is None:
+            self._event(now, "intake_stopped", reason=reason)
+        return self._closed(now, reason)
+
+    def _new_ticket(self, now: datetime, *, kind: str, service: str, minutes: int, staff: str | None,
+                    initial: str | None, language: str | None, request_id: str | None,
+                    appointment_id: int | None = None, appointment_start: datetime | None = None) -> Ticket:
+        """Number and insert a ticket inside the caller's write transaction (UNIQUE backs it up)."""
+        office = self.office
+        prefix = office.appointment_prefix if kind == "appointment" else office.service(service).prefix
+        day = local_day(office, now).isoformat()
+        seq_no = self.db.execute(
+            "SELECT COALESCE(MAX(seq_no), 0) + 1 FROM tickets WHERE location = ? AND day = ? AND prefix = ?",
+            (office.location, day, prefix)).fetchone()[0]
+        row = one(self.db,
+                  "INSERT INTO tickets (token, location, day, prefix, seq_no, number, kind, service, minutes,"
+                  " staff, initial, language, state, appointment_id, appointment_start, request_id, created_at)"
+                  " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'waiting', ?, ?, ?, ?) RETURNING *",
+                  (new_token(), office.location, day, prefix, seq_no, f"{prefix} {seq_no:03d}", kind, service,
+                   minutes, staff, initial, language, appointment_id,
+                   to_db(appointment_start) if appointment_start else None, request_id, to_db(now)))
+        return Ticket.from_row(row)
+
+    def _outlook(self, ticket: Ticket, now: datetime) -> Estimate:
+        if ticket.state != "waiting":
+            return Estimate(position=0, minutes=0)
+        if ticket.kind == "appointment":
+            ahead = self.db.execute(
+                "SELECT COUNT(*) FROM tickets WHERE state = 'waiting' AND kind = 'appointment'"
+                " AND staff IS ? AND appointment_start < ?",
+                (ticket.staff, to_db(ticket.appointment_start))).fetchone()[0]
+            wait = (ticket.appointment_start - now).total_seconds() / 60
+            return Estimate(position=ahead + 1, minutes=max(0, round(wait)))
+        row = one(self.db, "SELECT initial FROM tickets WHERE id = ?", (ticket.id,))
+        estimate, _ = walk_in_outlook(self.db, self.office, now, ticket.service, row["initial"], ticket.id)
+        return estimate
+
+    def outlook(self, ticket: Ticket) -> Estimate:
+        """Position and estimated wait of a ticket now (0/0 once it is no longer waiting)."""
+        return self._outlook(ticket, self.now())
+
+
+def _clean(language: str | None, request_id: str | None) -> tuple[str | None, str | None]:
+    if language is not None and (not isinstance(language, str) or len(language) > LANGUAGE_MAX):
+        raise InvalidInput("language must be a short language tag", field="language")
+    if request_id is not None and (not isinstance(request_id, str) or not 0 < len(request_id) <= REQUEST_ID_MAX):
+        raise InvalidInput("request_id must be a string of at most 100 characters", field="request_id")
+    return language or None, request_id

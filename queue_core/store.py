@@ -1,0 +1,177 @@
+"""The durable store: one SQLite file, its schema (sqlite-utils Migrations) and transactions."""
+from __future__ import annotations
+
+import contextlib
+import json
+import sqlite3
+from pathlib import Path
+from typing import Any, Iterator
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+migrations = Migrations("terminpraxis")
+
+
+@migrations()
+def m001_queue(db: Database) -> None:
+    db.executescript(
+        """
+        CREATE TABLE appointments (
+            id INTEGER PRIMARY KEY,
+            code TEXT NOT NULL UNIQUE,
+            -- check-in looks codes up by hash, so lookup timing says nothing about the code
+            code_hash TEXT NOT NULL UNIQUE,
+            location TEXT NOT NULL,
+            service TEXT NOT NULL,
+            staff TEXT,
+            starts_at TEXT NOT NULL,
+            duration_min INTEGER NOT NULL,
+            state TEXT NOT NULL,
+            name TEXT,
+            birth_date TEXT,
+            phone TEXT,
+            concern TEXT,
+            notes TEXT,
+            documents TEXT,
+            language TEXT,
+            booked_at TEXT NOT NULL,
+            booked_by TEXT,
+            checked_in_at TEXT,
+            late INTEGER NOT NULL DEFAULT 0,
+            ticket_id INTEGER,
+            closed_at TEXT,
+            purged_at TEXT
+        );
+        CREATE INDEX appointments_staff_state_start ON appointments (staff, state, starts_at);
+        CREATE INDEX appointments_state_start ON appointments (state, starts_at);
+        CREATE INDEX appointments_location_start ON appointments (location, starts_at);
+
+        CREATE TABLE tickets (
+            id INTEGER PRIMARY KEY,
+            token TEXT NOT NULL UNIQUE,
+            location TEXT NOT NULL,
+            day TEXT NOT NULL,
+            prefix TEXT NOT NULL,
+            seq_no INTEGER NOT NULL,
+            number TEXT NOT NULL,
+            kind TEXT NOT NULL CHECK (kind IN ('appointment', 'walk_in')),
+            service TEXT NOT NULL,
+            minutes INTEGER NOT NULL,
+            staff TEXT,
+            initial TEXT,
+            language TEXT,
+            state TEXT NOT NULL,
+            appointment_id INTEGER REFERENCES appointments(id),
+            appointment_start TEXT,
+            request_id TEXT UNIQUE,
+            created_at TEXT NOT NULL,
+            called_at TEXT,
+            started_at TEXT,
+            finished_at TEXT,
+            desk TEXT,
+            called_by TEXT,
+            outcome TEXT,
+            requeues INTEGER NOT NULL DEFAULT 0,
+            recalls INTEGER NOT NULL DEFAULT 0,
+            UNIQUE (location, day, prefix, seq_no),
+            UNIQUE (location, day, number)
+        );
+        -- The policy's hot queries: due appointments by start, walk-ins by arrival.
+        CREATE INDEX tickets_waiting_appointments
+            ON tickets (location, state, kind, appointment_start, created_at);
+        CREATE INDEX tickets_waiting_walk_ins ON tickets (location, state, kind, created_at);
+        CREATE INDEX tickets_desk_state ON tickets (desk, state);
+        CREATE INDEX tickets_caseworker_state ON tickets (called_by, state);
+        CREATE INDEX tickets_staff_state ON tickets (staff, state, kind, appointment_start);
+        CREATE INDEX tickets_day ON tickets (location, day);
+
+        CREATE TABLE events (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            at TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            location TEXT NOT NULL,
+            ticket_id INTEGER,
+            appointment_id INTEGER,
+            desk TEXT,
+            actor TEXT,
+            data TEXT NOT NULL DEFAULT '{}'
+        );
+        CREATE INDEX events_ticket ON events (ticket_id);
+        CREATE INDEX events_at ON events (at);
+
+        CREATE TABLE desks (
+            key TEXT PRIMARY KEY,
+            state TEXT NOT NULL DEFAULT 'open',
+            staff TEXT,
+            updated_at TEXT
+        );
+
+        CREATE TABLE staff (
+            username TEXT PRIMARY KEY,
+            name TEXT NOT NULL,
+            role TEXT NOT NULL DEFAULT 'staff' CHECK (role IN ('staff', 'admin')),
+            password_hash TEXT,
+            active INTEGER NOT NULL DEFAULT 1,
+            created_at TEXT NOT NULL
+        );
+
+        CREATE TABLE api_tokens (
+            token_hash TEXT PRIMARY KEY,
+            username TEXT NOT NULL REFERENCES staff(username),
+            created_at TEXT NOT NULL
+        );
+        """
+    )
+
+
+def connect(path: str | Path, synchronous: str = "FULL") -> Database:
+    """Open the store (one connection per request, greenlet or process) and bring the schema up to date.
+
+    ``synchronous=FULL`` makes an acknowledged ticket survive a power cut, not only a crash.
+    """
+    conn = sqlite3.connect(str(path), timeout=30, check_same_thread=False)
+    db = Database(conn)
+    db.execute("PRAGMA busy_timeout = 30000")
+    if db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+        db.enable_wal()
+    db.execute(f"PRAGMA synchronous = {synchronous}")
+    db.execute("PRAGMA foreign_keys = ON")
+    if migrations.pending(db):
+        with write(db):
+            migrations.apply(db)
+    return db
+
+
+@contextlib.contextmanager
+def write(db: Database) -> Iterator[Database]:
+    """One write transaction, taking the write lock at BEGIN.
+
+    A deferred BEGIN that reads first and writes later can fail with SQLITE_BUSY when another
+    process wrote in between; BEGIN IMMEDIATE queues writers behind busy_timeout instead.
+    Never yield to other greenlets (emit, I/O) inside.
+    """
+    db.conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield db
+    except BaseException:
+        if db.conn.in_transaction:
+            db.conn.execute("ROLLBACK")
+        raise
+    db.conn.execute("COMMIT")
+
+
+def rows(db: Database, sql: str, params: Any = ()) -> list[dict[str, Any]]:
+    """All rows as dicts, the statement run to its end (so UPDATE … RETURNING finishes before COMMIT)."""
+    cursor = db.execute(sql, params)
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, row)) for row in cursor.fetchall()]
+
+
+def one(db: Database, sql: str, params: Any = ()) -> dict[str, Any] | None:
+    found = rows(db, sql, params)
+    return found[0] if found else None
+
+
+def dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))

@@ -1,0 +1,160 @@
+"""Shared fixtures: every test gets its own SQLite file; servers run as real subprocesses."""
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import tomllib
+import urllib.request
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+
+from queue_core import Engine, ManualClock, Office, connect
+
+ROOT = Path(__file__).resolve().parent.parent
+DEMO_CONFIG = ROOT / "config" / "demo-office.toml"
+ARTIFACTS = ROOT / "test-artifacts"
+
+# A Monday in office hours (08:30 in Berlin) of the demo office.
+MONDAY_0830 = datetime(2026, 11, 23, 7, 30, tzinfo=timezone.utc)
+
+
+def office_mapping(**overrides) -> dict:
+    """The demo office's configuration with realistic hours (Mon 08–12 and 14–16, …)."""
+    with DEMO_CONFIG.open("rb") as handle:
+        raw = tomllib.load(handle)
+    raw["hours"] = {"mon": ["08:00-12:00", "14:00-16:00"], "tue": ["08:00-12:00"], "wed": ["08:00-12:00"],
+                    "thu": ["08:00-12:00", "14:00-18:00"], "fri": ["08:00-12:00"]}
+    raw.update(overrides)
+    return raw
+
+
+@pytest.fixture
+def office() -> Office:
+    return Office.from_mapping(office_mapping())
+
+
+@pytest.fixture
+def clock() -> ManualClock:
+    return ManualClock(MONDAY_0830)
+
+
+@pytest.fixture
+def db_path(tmp_path) -> Path:
+    return tmp_path / "terminpraxis.db"
+
+
+@pytest.fixture
+def engine(db_path, office, clock):
+    engine = Engine(connect(db_path), office, clock)
+    yield engine
+    engine.db.close()
+
+
+@pytest.fixture
+def app(db_path, clock):
+    from web import create_app
+
+    app = create_app({"TESTING": True, "DATABASE": str(db_path), "ASYNC_MODE": "threading",
+                      "CONFIG": str(DEMO_CONFIG), "OFFICE": office_mapping(), "CLOCK": clock,
+                      "SECRET_KEY": "test"})
+    yield app
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class LiveServer:
+    """A real runner (run_kiosk.py or run_display.py) in a subprocess on its own port."""
+
+    def __init__(self, script: str, env: dict[str, str], port: int | None = None):
+        self.script, self.env = script, env
+        self.port = port or free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.process: subprocess.Popen | None = None
+
+    def start(self, timeout: float = 20) -> "LiveServer":
+        log = open(Path(self.env["TERMINPRAXIS_DATABASE"]).with_suffix(f".{self.port}.log"), "ab")
+        self.process = subprocess.Popen(
+            [sys.executable, str(ROOT / self.script), "--host", "127.0.0.1", "--port", str(self.port)],
+            cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"{self.script} exited with {self.process.returncode}")
+            try:
+                with urllib.request.urlopen(self.url + "/healthz", timeout=1):
+                    return self
+            except OSError:
+                time.sleep(0.1)
+        raise RuntimeError(f"{self.script} did not answer within {timeout}s")
+
+    def kill(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait(10)
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(10)
+
+
+def server_env(db_path: Path, config: Path = DEMO_CONFIG, **extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TERMINPRAXIS_")}
+    env.update({"TERMINPRAXIS_DATABASE": str(db_path), "TERMINPRAXIS_CONFIG": str(config),
+                "PYTHONUNBUFFERED": "1"})
+    env.update(extra)
+    return env
+
+
+@pytest.fixture
+def live_server(tmp_path):
+    """Start run_kiosk.py against a fresh database; yields the LiveServer (``.url``)."""
+    servers: list[LiveServer] = []
+
+    def start(script: str = "run_kiosk.py", **env: str) -> LiveServer:
+        server = LiveServer(script, server_env(tmp_path / "live.db", **env)).start()
+        servers.append(server)
+        return server
+
+    yield start
+    for server in servers:
+        server.stop()
+
+
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium driven by Playwright (never a downloaded browser)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def artifacts() -> Path:
+    ARTIFACTS.mkdir(exist_ok=True)
+    return ARTIFACTS

@@ -1,0 +1,34 @@
+"""The web application: create_app() wires configuration, engine, Socket.IO and the surfaces."""
+from __future__ import annotations
+
+from typing import Any, Mapping
+
+from flask import Flask
+
+from . import config, engine
+from .extensions import socketio
+
+
+def create_app(test_config: Mapping[str, Any] | None = None, *, surfaces: str = "all") -> Flask:
+    """Build the app. ``surfaces="board"`` serves only the hallway board (run_display.py)."""
+    app = Flask(__name__, template_folder="../templates", static_folder="../static",
+                instance_relative_config=True)
+    config.load(app, test_config)
+    engine.init_app(app)
+    socketio.init_app(app, async_mode=app.config["ASYNC_MODE"], message_queue=app.config["MESSAGE_QUEUE"],
+                      cors_allowed_origins=[])
+
+    from . import api, i18n, status
+    i18n.init_app(app)
+    app.register_blueprint(status.bp)
+
+    import display
+    display.init_app(app)
+    if surfaces == "all":
+        import desk
+        import kiosk
+
+        kiosk.init_app(app)
+        desk.init_app(app)
+    api.init_app(app)  # last, so the surfaces' API routes are on the blueprint when it registers
+    return app

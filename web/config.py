@@ -1,0 +1,71 @@
+"""Configuration, Flask style: defaults here, then the TOML file in TERMINPRAXIS_CONFIG,
+then TERMINPRAXIS_* environment variables, then the test's own mapping."""
+from __future__ import annotations
+
+import os
+import secrets
+import tomllib
+from pathlib import Path
+from typing import Any, Mapping
+
+from flask import Flask
+
+from queue_core.office import OFFICE_DEFAULTS
+
+# Keys of the server itself (upper case in app.config, lower case in the TOML file).
+APP_DEFAULTS: dict[str, Any] = {
+    "DATABASE": "instance/terminpraxis.db",
+    "CONFIG": None,
+    "ASYNC_MODE": "eventlet",
+    "MESSAGE_QUEUE": None,
+    "SYNCHRONOUS": "FULL",
+    "SECRET_KEY": None,
+    "DISPLAY_FOLLOW_INTERVAL_MS": 50,
+}
+
+
+class ConfigError(Exception):
+    """The configuration cannot be used; the message says which key and why."""
+
+
+def load(app: Flask, test_config: Mapping[str, Any] | None = None) -> None:
+    app.config.from_mapping(APP_DEFAULTS)
+    test_config = dict(test_config or {})
+    path = test_config.get("CONFIG") or os.environ.get("TERMINPRAXIS_CONFIG")
+    office: dict[str, Any] = {}
+    if path:
+        office = _read_toml(Path(path))
+        app.config["CONFIG"] = str(path)
+    for key in list(office):
+        if key.upper() in APP_DEFAULTS:
+            app.config[key.upper()] = office.pop(key)
+    app.config.from_prefixed_env("TERMINPRAXIS")
+    for key in OFFICE_DEFAULTS:
+        if key.upper() in app.config:
+            office[key] = app.config.pop(key.upper())
+    office.update({k.lower(): v for k, v in test_config.pop("OFFICE", {}).items()})
+    app.config.update(test_config)
+    app.config["OFFICE"] = office
+    if not app.config["SECRET_KEY"]:
+        app.config["SECRET_KEY"] = _stored_secret(Path(app.config["DATABASE"]).resolve().parent)
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as handle:
+            return {k.lower(): v for k, v in tomllib.load(handle).items()}
+    except FileNotFoundError:
+        raise ConfigError(f"configuration file {path} not found (TERMINPRAXIS_CONFIG)") from None
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"configuration file {path} is not valid TOML: {error}") from None
+
+
+def _stored_secret(folder: Path) -> str:
+    """Generated once beside the database and kept, so sessions survive a restart."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "secret_key"
+    if not path.exists():
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_hex(32))
+    return path.read_text().strip()

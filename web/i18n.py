@@ -1,0 +1,70 @@
+"""Languages of the visitor screens (Flask-Babel). German is the default.
+
+Each surface keeps its own catalogue folder (``kiosk/translations``, ``display/translations``,
+``desk/translations``); Flask-Babel merges them, so surfaces never edit each other's files.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask, request, session
+from flask_babel import Babel
+
+ROOT = Path(__file__).resolve().parent.parent
+SURFACES = ("kiosk", "display", "desk")
+
+# Each language named in its own language; the order is the kiosk's language row.
+LANGUAGES: dict[str, str] = {
+    "de": "Deutsch",
+    "en": "English",
+    "da": "Dansk",
+    "tr": "Türkçe",
+    "ar": "العربية",
+    "uk": "Українська",
+}
+RIGHT_TO_LEFT = {"ar"}
+DEFAULT_LANGUAGE = "de"
+
+babel = Babel()
+
+
+def normalise(language: str | None) -> str | None:
+    """A supported language code from a tag like 'en-GB', else None."""
+    if not language or not isinstance(language, str):
+        return None
+    code = language.strip().lower().replace("_", "-").split("-")[0]
+    return code if code in LANGUAGES else None
+
+
+def select_locale() -> str:
+    """Explicit ?lang= first, then the one chosen earlier in this session, else German.
+
+    The browser's Accept-Language is deliberately ignored: a kiosk is shared, and an office
+    screen should start in the office's language.
+    """
+    chosen = normalise(request.args.get("lang")) if request else None
+    if chosen:
+        session["lang"] = chosen
+        return chosen
+    return normalise(session.get("lang")) or DEFAULT_LANGUAGE
+
+
+def direction(language: str) -> str:
+    return "rtl" if language in RIGHT_TO_LEFT else "ltr"
+
+
+def translation_directories() -> list[str]:
+    return [str(ROOT / surface / "translations") for surface in SURFACES]
+
+
+def init_app(app: Flask) -> None:
+    app.config.setdefault("BABEL_DEFAULT_LOCALE", DEFAULT_LANGUAGE)
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = ";".join(translation_directories())
+    babel.init_app(app, locale_selector=select_locale)
+
+    @app.context_processor
+    def language_context():
+        from flask_babel import get_locale
+
+        lang = str(get_locale() or DEFAULT_LANGUAGE)
+        return {"lang": lang, "direction": direction(lang), "languages": LANGUAGES}
