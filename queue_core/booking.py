@@ -9,7 +9,7 @@ from .clock import as_utc, to_db
 from .codes import code_hash, new_code
 from .errors import InvalidInput, SlotTaken
 from .models import Appointment
-from .schedule import fits_hours
+from .schedule import fits_hours, local_day
 from .store import dumps, one
 
 
@@ -29,7 +29,10 @@ class Booking(EngineBase):
         if not isinstance(starts_at, datetime) or starts_at.tzinfo is None:
             raise InvalidInput("starts_at needs a date, time and UTC offset", field="starts_at")
         starts_at = as_utc(starts_at)
-        minutes = svc.minutes if duration_min is None else int(duration_min)
+        try:
+            minutes = svc.minutes if duration_min is None else int(duration_min)
+        except (TypeError, ValueError):
+            raise InvalidInput("duration must be a whole number of minutes", field="duration_min") from None
         if not 1 <= minutes <= 8 * 60:
             raise InvalidInput("duration must be between 1 minute and 8 hours", field="duration_min")
         if not fits_hours(self.office, starts_at, minutes):
@@ -45,13 +48,14 @@ class Booking(EngineBase):
                 " duration_min, state, name, birth_date, phone, concern, notes, documents, language,"
                 " booked_at, booked_by) VALUES (?, ?, ?, ?, ?, ?, ?, 'booked', ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (code, code_hash(code), self.office.location, service, staff, to_db(starts_at), minutes,
-                 name, birth_date, phone, concern, notes, dumps(list(documents)), language,
+                 name, birth_date, phone, concern, notes,
+                 dumps([documents] if isinstance(documents, str) else list(documents)), language,
                  to_db(now), actor),
             )
             appointment_id = int(cursor.lastrowid)
             self._event(now, "appointment_booked", appointment_id=appointment_id, actor=actor,
                         service=service, staff=staff, starts_at=to_db(starts_at), minutes=minutes,
-                        lead_days=(starts_at.date() - now.date()).days)
+                        lead_days=(local_day(self.office, starts_at) - local_day(self.office, now)).days)
         return self.appointment(appointment_id)
 
     def _refuse_overlap(self, staff: str, starts_at: datetime, minutes: int) -> None:

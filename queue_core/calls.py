@@ -58,8 +58,11 @@ class Calls(EngineBase):
         state = one(self.db, "SELECT state FROM desks WHERE key = ?", (desk,))
         if state and state["state"] == "paused":
             raise DeskPaused("the desk is paused")
-        busy = one(self.db, "SELECT number FROM tickets WHERE state IN ('called', 'serving')"
-                   " AND (desk = ? OR called_by = ?) LIMIT 1", (desk, staff))
+        # Two lookups instead of one OR, so each runs on its index even with a long history.
+        busy = (one(self.db, "SELECT number FROM tickets WHERE desk = ? AND state IN ('called', 'serving')"
+                    " LIMIT 1", (desk,))
+                or one(self.db, "SELECT number FROM tickets WHERE called_by = ?"
+                       " AND state IN ('called', 'serving') LIMIT 1", (staff,)))
         if busy:
             raise DeskBusy(f"finish {busy['number']} first", number=busy["number"])
 
@@ -101,13 +104,17 @@ class Calls(EngineBase):
         return self._lifecycle(ticket_id, "no_show", ("called",), actor, state="no_show", finished_at=_NOW)
 
     def requeue(self, ticket_id: int, actor: str | None = None) -> Ticket:
-        """Put a called or no-show ticket back in line (a no-show only up to max_requeues times)."""
-        ticket = self.ticket(ticket_id)
-        if ticket.state == "no_show" and ticket.requeues >= self.office.max_requeues:
-            raise InvalidTransition("requeued too often already", state=ticket.state, number=ticket.number)
-        return self._lifecycle(ticket_id, "requeued", ("called", "no_show"), actor, state="waiting",
-                               requeues=ticket.requeues + 1, desk=None, called_by=None, called_at=None,
-                               finished_at=None)
+        """Put a called ticket back in line, or re-activate a no-show (at most max_requeues times)."""
+        with self._command() as now:
+            ticket = self.ticket(ticket_id)
+            if ticket.state == "no_show" and ticket.requeues >= self.office.max_requeues:
+                raise InvalidTransition("requeued too often already", state=ticket.state, number=ticket.number)
+            ticket = self._move_ticket(ticket_id, ("called", "no_show"), state="waiting",
+                                       requeues=ticket.requeues + (ticket.state == "no_show"),
+                                       desk=None, called_by=None, called_at=None, finished_at=None)
+            self._event(now, "requeued", ticket_id=ticket.id, actor=actor, number=ticket.number,
+                        kind=ticket.kind, service=ticket.service)
+        return ticket
 
     def transfer(self, ticket_id: int, *, service: str | None = None, staff: str | None = None,
                  actor: str | None = None) -> Ticket:
@@ -115,6 +122,11 @@ class Calls(EngineBase):
         if service is None and staff is None:
             raise InvalidInput("name a service or a colleague to transfer to", field="service")
         ticket = self.ticket(ticket_id)
+        if (ticket.state == "waiting" and service in (None, ticket.service)
+                and staff in (None, ticket.staff)):
+            # Nothing would change: no event for a non-change.
+            raise InvalidTransition(f"ticket {ticket.number} already waits there", state=ticket.state,
+                                    number=ticket.number)
         changes: dict = {"state": "waiting", "desk": None, "called_by": None, "called_at": None,
                          "started_at": None}
         if service is not None:

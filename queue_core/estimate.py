@@ -66,9 +66,9 @@ def _timeline(db: Database, office: Office, caseworker: Caseworker, now: datetim
         "SELECT starts_at, duration_min FROM appointments WHERE staff = ? AND state = 'booked'"
         " AND starts_at >= ? AND starts_at < ?"
         " UNION ALL SELECT appointment_start, minutes FROM tickets WHERE staff = ?"
-        " AND state = 'waiting' AND kind = 'appointment'",
+        " AND state = 'waiting' AND kind = 'appointment' AND day = ?",
         (caseworker.username, to_db(now - timedelta(minutes=office.late_tolerance_min)),
-         to_db(day_end), caseworker.username),
+         to_db(day_end), caseworker.username, local_day(office, now).isoformat()),
     ).fetchall():
         timeline.book(max(from_db(start), now), minutes)
     return timeline
@@ -87,31 +87,33 @@ def walk_in_outlook(db: Database, office: Office, now: datetime, service: str, i
     services = sorted({s for c in caseworkers for s in c.services})
     names = [c.username for c in caseworkers]
     before = ""
-    params: list = [office.location, *services, *names]
+    params: list = [office.location, local_day(office, now).isoformat(), *services, *names]
     if ticket_id is not None:
         before = " AND id < ?"
         params.append(ticket_id)
     ahead = db.execute(
         "SELECT service, minutes, initial, staff FROM tickets WHERE location = ? AND state = 'waiting'"
-        f" AND kind = 'walk_in' AND (service IN ({','.join('?' * len(services))})"
+        f" AND day = ? AND kind = 'walk_in' AND (service IN ({','.join('?' * len(services))})"
         f" OR staff IN ({','.join('?' * len(names))})){before} ORDER BY created_at, id",
         params,
     ).fetchall()
-    position = 1
+    position, saturated = 1, False
     for other_service, other_minutes, other_initial, other_staff in ahead:
         eligible = [c for c in caseworkers if (other_staff == c.username) or (
             other_staff is None and other_service in c.services and c.handles_initial(other_initial))]
-        if eligible:
-            _place(timelines, eligible, other_minutes)
-            position += 1
-    start = _place(timelines, caseworkers, minutes)
+        if not eligible:
+            continue
+        position += 1
+        # Once the line reaches past closing, the rest only counts for the position.
+        if not saturated:
+            saturated = _place(timelines, eligible, other_minutes) >= last_close
+    start = last_close if saturated else _place(timelines, caseworkers, minutes)
     estimate = Estimate(position=position,
                         minutes=max(0, round((start - now).total_seconds() / 60)))
     return estimate, start + timedelta(minutes=minutes) <= last_close
 
 
 def _place(timelines: dict[str, Timeline], eligible: list[Caseworker], minutes: int) -> datetime:
-    best = min(eligible, key=lambda c: timelines[c.username].earliest(minutes))
-    start = timelines[best.username].earliest(minutes)
-    timelines[best.username].book(start, minutes)
+    start, best = min((timelines[c.username].earliest(minutes), c.username) for c in eligible)
+    timelines[best].book(start, minutes)
     return start

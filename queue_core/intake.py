@@ -34,6 +34,10 @@ class Intake(EngineBase):
             if appointment.ticket_id is not None:
                 ticket = self.ticket(appointment.ticket_id)
                 return CheckIn(ticket, False, self._outlook(ticket, now), late=appointment.late)
+            if request_id is not None and one(self.db, "SELECT id FROM tickets WHERE request_id = ?",
+                                              (request_id,)) is not None:
+                # The same request_id for a different check-in: a client error, not a retry.
+                raise InvalidInput("request_id was already used for another ticket", field="request_id")
             ticket, late, early = self._admit(appointment, now, language, request_id)
             self._event(now, "checked_in", ticket_id=ticket.id, appointment_id=appointment.id,
                         number=ticket.number, kind=ticket.kind, service=ticket.service,
@@ -142,8 +146,8 @@ class Intake(EngineBase):
         if ticket.kind == "appointment":
             ahead = self.db.execute(
                 "SELECT COUNT(*) FROM tickets WHERE state = 'waiting' AND kind = 'appointment'"
-                " AND staff IS ? AND appointment_start < ?",
-                (ticket.staff, to_db(ticket.appointment_start))).fetchone()[0]
+                " AND staff IS ? AND appointment_start < ? AND location = ? AND day = ?",
+                (ticket.staff, to_db(ticket.appointment_start), ticket.location, ticket.day)).fetchone()[0]
             wait = (ticket.appointment_start - now).total_seconds() / 60
             return Estimate(position=ahead + 1, minutes=max(0, round(wait)))
         row = one(self.db, "SELECT initial FROM tickets WHERE id = ?", (ticket.id,))

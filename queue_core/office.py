@@ -27,6 +27,7 @@ OFFICE_DEFAULTS: dict[str, Any] = {
     "late_arrival": "walk_in",
     "walk_in_cutoff_min": 30,
     "retention_days": 7,
+    "access_log_retention_days": 365,
     "max_requeues": 2,
     "appointment_prefix": "T",
     "walk_in_prefix": "W",
@@ -97,6 +98,7 @@ class Office:
     services: Mapping[str, Service]
     desks: Mapping[str, Desk]
     staff: Mapping[str, Caseworker] = field(default_factory=dict)
+    access_log_retention_days: int = 365
 
     def service(self, key: str) -> Service:
         try:
@@ -134,10 +136,14 @@ class Office:
         if values["late_arrival"] not in LATE_ARRIVAL_CHOICES:
             raise InvalidInput("late_arrival must be one of " + ", ".join(LATE_ARRIVAL_CHOICES),
                                field="late_arrival")
-        services = {s.key: s for s in (_service(s, values["walk_in_prefix"]) for s in values["services"])}
+        try:
+            services = {s.key: s for s in (_service(s, values["walk_in_prefix"]) for s in values["services"])}
+            desks = {d.key: d for d in (_desk(d) for d in values["desks"])}
+            staff = {c.username: c for c in (_caseworker(c, services) for c in values["staff"])}
+        except (TypeError, AttributeError):
+            raise InvalidInput("services, desks and staff must be lists of tables ([[services]] …)",
+                               field="services") from None
         prefixes = [s.prefix for s in services.values()]
-        desks = {d.key: d for d in (_desk(d) for d in values["desks"])}
-        staff = {c.username: c for c in (_caseworker(c, services) for c in values["staff"])}
         if values["appointment_prefix"] in prefixes:
             raise InvalidInput("a service uses the appointment prefix", field="prefix")
         return cls(
@@ -151,6 +157,7 @@ class Office:
             late_arrival=values["late_arrival"],
             walk_in_cutoff_min=_minutes(values, "walk_in_cutoff_min"),
             retention_days=_minutes(values, "retention_days"),
+            access_log_retention_days=_minutes(values, "access_log_retention_days"),
             max_requeues=_minutes(values, "max_requeues"),
             appointment_prefix=str(values["appointment_prefix"]),
             walk_in_prefix=str(values["walk_in_prefix"]),
@@ -228,6 +235,8 @@ def parse_letters(spec: str | list[str] | None) -> frozenset[str]:
 def parse_hours(raw: Mapping[str, Any]) -> dict[str, tuple[Interval, ...]]:
     """{'mon': ['08:00-12:00', '14:00-16:00']} → intervals per weekday, checked for overlap."""
     hours: dict[str, tuple[Interval, ...]] = {day: () for day in WEEKDAYS}
+    if not isinstance(raw or {}, Mapping):
+        raise InvalidInput("hours must be a table of weekdays, e.g. mon = ['08:00-12:00']", field="hours")
     for day, spans in (raw or {}).items():
         day = str(day).lower()[:3]
         if day not in WEEKDAYS:

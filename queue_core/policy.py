@@ -16,6 +16,7 @@ from sqlite_utils import Database
 from .clock import from_db, to_db
 from .models import Reason
 from .office import Caseworker, Office
+from .schedule import local_day
 
 
 def _placeholders(values) -> str:
@@ -42,7 +43,7 @@ def walk_in_filter(caseworker: Caseworker) -> tuple[str, list]:
 
 
 def first_appointment(db: Database, office: Office, caseworker: Caseworker,
-                      due_until: datetime | None) -> int | None:
+                      due_until: datetime | None, day: str) -> int | None:
     where, params = appointment_filter(caseworker)
     bound = ""
     if due_until is not None:
@@ -50,8 +51,8 @@ def first_appointment(db: Database, office: Office, caseworker: Caseworker,
         params.append(to_db(due_until))
     row = db.execute(
         "SELECT id FROM tickets WHERE location = ? AND state = 'waiting' AND kind = 'appointment'"
-        f" AND {where}{bound} ORDER BY appointment_start, created_at, id LIMIT 1",
-        [office.location, *params],
+        f" AND day = ? AND {where}{bound} ORDER BY appointment_start, created_at, id LIMIT 1",
+        [office.location, day, *params],
     ).fetchone()
     return row[0] if row else None
 
@@ -76,7 +77,7 @@ def next_appointment_start(db: Database, caseworker: Caseworker, now: datetime) 
 
 
 def first_walk_in(db: Database, office: Office, caseworker: Caseworker,
-                  max_minutes: float | None) -> int | None:
+                  max_minutes: float | None, day: str) -> int | None:
     where, params = walk_in_filter(caseworker)
     bound = ""
     if max_minutes is not None:
@@ -84,27 +85,32 @@ def first_walk_in(db: Database, office: Office, caseworker: Caseworker,
         params.append(max_minutes)
     row = db.execute(
         "SELECT id FROM tickets WHERE location = ? AND state = 'waiting' AND kind = 'walk_in'"
-        f" AND {where}{bound} ORDER BY created_at, id LIMIT 1",
-        [office.location, *params],
+        f" AND day = ? AND {where}{bound} ORDER BY created_at, id LIMIT 1",
+        [office.location, day, *params],
     ).fetchone()
     return row[0] if row else None
 
 
 def choose_next(db: Database, office: Office, caseworker: Caseworker,
                 now: datetime) -> tuple[int, Reason] | None:
-    """The ticket this caseworker should call now, and why; None when nobody is eligible."""
+    """The ticket this caseworker should call now, and why; None when nobody is eligible.
+
+    Tickets of earlier office-local days are no candidates: numbers restart every day, and a
+    ticket left waiting at yesterday's closing must not be called (or share a number) today.
+    """
+    day = local_day(office, now).isoformat()
     due_until = now + timedelta(minutes=office.early_window_min)
-    ticket_id = first_appointment(db, office, caseworker, due_until)
+    ticket_id = first_appointment(db, office, caseworker, due_until, day)
     if ticket_id is not None:
         return ticket_id, Reason("appointment_due")
     next_start = next_appointment_start(db, caseworker, now)
     gap = None if next_start is None else (next_start - now).total_seconds() / 60
-    ticket_id = first_walk_in(db, office, caseworker, gap)
+    ticket_id = first_walk_in(db, office, caseworker, gap, day)
     if ticket_id is not None:
         if next_start is None:
             return ticket_id, Reason("walk_in")
         return ticket_id, Reason("walk_in_fits", fits_before=next_start)
-    ticket_id = first_appointment(db, office, caseworker, None)
+    ticket_id = first_appointment(db, office, caseworker, None, day)
     if ticket_id is not None:
         return ticket_id, Reason("appointment_early")
     return None

@@ -8,16 +8,22 @@ from .base import EngineBase
 from .clock import to_db
 
 
+# The access log (desk/audit.py): one event per staff reading of personal data.
+ACCESS_LOG_KIND = "personal_data_read"
+
+
 @dataclass(frozen=True)
 class PurgeResult:
     appointments: int
     tickets: int
+    access_log: int = 0
 
 
 def purge(engine: EngineBase) -> PurgeResult:
     """Erase names, birth dates, phone numbers, concerns, notes and documents of appointments
-    that lie more than ``retention_days`` in the past, and the surname initials of old tickets.
-    One event records how many (never who)."""
+    that lie more than ``retention_days`` in the past, and the surname initials of old tickets;
+    delete access-log entries older than ``access_log_retention_days``.
+    One event records how many (never who). The statistics read none of these fields."""
     with engine._command() as now:
         before = to_db(now - timedelta(days=engine.office.retention_days))
         appointments = engine.db.execute(
@@ -31,5 +37,11 @@ def purge(engine: EngineBase) -> PurgeResult:
         engine.db.execute(
             "UPDATE events SET data = json_remove(data, '$.note') WHERE at < ? AND kind = 'called'"
             " AND json_extract(data, '$.note') IS NOT NULL", (before,))
-        engine._event(now, "purged", appointments=appointments, tickets=tickets, before=before)
-    return PurgeResult(appointments, tickets)
+        # The access log has its own, longer retention (an office must be able to answer
+        # "who looked at my data?"), then its entries go.
+        access_log = engine.db.execute(
+            "DELETE FROM events WHERE kind = ? AND at < ?",
+            (ACCESS_LOG_KIND, to_db(now - timedelta(days=engine.office.access_log_retention_days)))).rowcount
+        engine._event(now, "purged", appointments=appointments, tickets=tickets, access_log=access_log,
+                      before=before)
+    return PurgeResult(appointments, tickets, access_log)

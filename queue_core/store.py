@@ -77,14 +77,13 @@ def m001_queue(db: Database) -> None:
             UNIQUE (location, day, prefix, seq_no),
             UNIQUE (location, day, number)
         );
-        -- The policy's hot queries: due appointments by start, walk-ins by arrival.
+        -- The policy's hot queries, today's line only: due appointments by start, walk-ins by arrival.
         CREATE INDEX tickets_waiting_appointments
-            ON tickets (location, state, kind, appointment_start, created_at);
-        CREATE INDEX tickets_waiting_walk_ins ON tickets (location, state, kind, created_at);
+            ON tickets (location, day, state, kind, appointment_start, created_at);
+        CREATE INDEX tickets_waiting_walk_ins ON tickets (location, day, state, kind, created_at);
         CREATE INDEX tickets_desk_state ON tickets (desk, state);
         CREATE INDEX tickets_caseworker_state ON tickets (called_by, state);
         CREATE INDEX tickets_staff_state ON tickets (staff, state, kind, appointment_start);
-        CREATE INDEX tickets_day ON tickets (location, day);
 
         CREATE TABLE events (
             seq INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -175,3 +174,20 @@ def one(db: Database, sql: str, params: Any = ()) -> dict[str, Any] | None:
 
 def dumps(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+@migrations()
+def m010_housekeeping(db: Database) -> None:
+    """One row per background chore; the claim on ``period`` makes only one process run it."""
+    db.executescript(
+        """
+        CREATE TABLE IF NOT EXISTS housekeeping (
+            task TEXT PRIMARY KEY,
+            period TEXT,
+            claimed_at TEXT,
+            claimed_by TEXT,
+            finished_at TEXT,
+            result TEXT
+        );
+        """
+    )

@@ -28,7 +28,10 @@ def create_app(test_config: Mapping[str, Any] | None = None, *, surfaces: str = 
         import desk
         import kiosk
 
+        from desk import reports
+
         kiosk.init_app(app)
         desk.init_app(app)
+        reports.init_app(app)
     api.init_app(app)  # last, so the surfaces' API routes are on the blueprint when it registers
     return app

@@ -21,6 +21,12 @@ APP_DEFAULTS: dict[str, Any] = {
     "SYNCHRONOUS": "FULL",
     "SECRET_KEY": None,
     "DISPLAY_FOLLOW_INTERVAL_MS": 50,
+    "KIOSK_IDLE_SECONDS": 60,
+    "KIOSK_TICKET_SECONDS": 60,
+    "KIOSK_AUTO_PRINT": False,
+    "KIOSK_PUBLIC_URL": None,
+    "KIOSK_INFO_DIR": None,
+    "KIOSK_WRONG_CODE_LIMIT": "10 per minute",
 }
 
 

@@ -1,0 +1,591 @@
+"""The office's evaluation: figures over a range of office-local days, free of any web framework.
+
+Sources and the choices made (docs/reports.md explains them for the office):
+
+- Tickets (one per visit at the kiosk) give kind, service, final state, outcome, check-in
+  (``created_at``), start and end of service. ``tickets.called_at`` is cleared when a ticket is put
+  back or transferred, so every call time comes from the event log: the **first** ``called`` event
+  of a ticket is "the call" for waits and punctuality.
+- Appointments count on the office-local day of their start; tickets on the day of their check-in.
+- Nothing here reads a personal field (name, birth date, phone, concern, notes, documents, initial),
+  so erasing them (retention) never changes a figure.
+"""
+from __future__ import annotations
+
+import json
+import math
+import statistics
+from collections import defaultdict
+from dataclasses import asdict, dataclass, field
+from datetime import date, datetime, time, timedelta
+from typing import Any, Iterable
+
+from sqlite_utils import Database
+
+from .clock import from_db, to_db
+from .errors import InvalidInput
+from .office import Office
+from .schedule import local_day, local_instant, openings
+
+MAX_RANGE_DAYS = 366
+PUNCTUAL_MIN = 5  # "called within 5 minutes of their time"
+LEAD_WEEK_DAYS = 7  # "a free slot within the next week"
+# (label, lower bound exclusive, upper bound inclusive) in minutes; None = open end.
+DELAY_BUCKETS: tuple[tuple[str, float | None, float | None], ...] = (
+    ("≤ 0", None, 0), ("0–5", 0, 5), ("5–10", 5, 10), ("10–15", 10, 15), ("15–30", 15, 30), ("> 30", 30, None))
+# (label, first day, last day) of booking lead time; None = open end.
+LEAD_BUCKETS: tuple[tuple[str, int, int | None], ...] = (
+    ("0", 0, 0), ("1", 1, 1), ("2–3", 2, 3), ("4–7", 4, 7), ("8–14", 8, 14), ("> 14", 15, None))
+# Events that end a caseworker's time with a ticket at a desk.
+_ENDS_BUSY = ("finished", "no_show", "requeued", "transferred", "ticket_cancelled")
+_TICKET_EVENTS = ("called", "started", *_ENDS_BUSY)
+KINDS = ("appointment", "walk_in")
+
+
+# ---------------------------------------------------------------- the period asked for
+
+@dataclass(frozen=True)
+class Period:
+    """Office-local days ``first`` … ``last`` (both included); ``location`` None means every location."""
+
+    first: date
+    last: date
+    location: str | None = None
+
+    @property
+    def days(self) -> int:
+        return (self.last - self.first).days + 1
+
+    def dates(self) -> list[date]:
+        return [self.first + timedelta(days=n) for n in range(self.days)]
+
+
+def make_period(first: date, last: date, location: str | None = None) -> Period:
+    """A checked period: ``first ≤ last`` and at most MAX_RANGE_DAYS days (InvalidInput otherwise)."""
+    if first > last:
+        raise InvalidInput("'from' lies after 'to'", field="from")
+    if (last - first).days + 1 > MAX_RANGE_DAYS:
+        raise InvalidInput(f"choose at most {MAX_RANGE_DAYS} days", field="to")
+    if location is not None and (not isinstance(location, str) or not 0 < len(location) <= 64):
+        raise InvalidInput("location must be a short name", field="location")
+    return Period(first, last, location or None)
+
+
+def parse_day(text: str | None, name: str) -> date | None:
+    """'2026-11-23' → date; empty → None; anything else → InvalidInput naming the parameter."""
+    if text is None or str(text).strip() == "":
+        return None
+    text = str(text).strip()
+    try:
+        if len(text) != 10:
+            raise ValueError
+        day = date.fromisoformat(text)
+    except ValueError:
+        raise InvalidInput(f"'{name}' must be a date like 2026-11-23", field=name) from None
+    if not 2000 <= day.year <= 2999:
+        raise InvalidInput(f"'{name}' is not a plausible date", field=name)
+    return day
+
+
+def default_last_day(db: Database, office: Office, now: datetime, location: str | None = None) -> date:
+    """Today, or the last day with a ticket if that lies later (a simulated week may lie ahead)."""
+    today = local_day(office, now)
+    sql = "SELECT MAX(day) FROM tickets" + (" WHERE location = ?" if location else "")
+    found = db.execute(sql, (location,) if location else ()).fetchone()[0]
+    latest = date.fromisoformat(found) if found else today
+    return max(today, latest)
+
+
+def period_from_query(db: Database, office: Office, now: datetime, from_text: str | None,
+                      to_text: str | None, location: str | None = None) -> Period:
+    """The period of a request's ``from``/``to``/``location``; missing ends default to a week."""
+    first, last = parse_day(from_text, "from"), parse_day(to_text, "to")
+    location = (location or "").strip() or None
+    if last is None:
+        last = first + timedelta(days=6) if first else default_last_day(db, office, now, location)
+    if first is None:
+        first = last - timedelta(days=6)
+    return make_period(first, last, location)
+
+
+def locations(db: Database) -> list[str]:
+    """Every location that has tickets or appointments (for a choice on the report page)."""
+    found = {r[0] for r in db.execute("SELECT DISTINCT location FROM tickets UNION"
+                                      " SELECT DISTINCT location FROM appointments").fetchall()}
+    return sorted(found)
+
+
+# ---------------------------------------------------------------- distributions
+
+@dataclass(frozen=True)
+class Figures:
+    """Count, mean, median, 90th percentile (nearest rank) and maximum of some minutes."""
+
+    n: int
+    mean: float | None
+    median: float | None
+    p90: float | None
+    max: float | None
+
+
+def describe(values: Iterable[float]) -> Figures:
+    """Figures of the values. p90 is the nearest-rank percentile: the smallest value with at
+    least 90 % of all values at or below it (sorted[ceil(0.9 n) − 1])."""
+    ordered = sorted(values)
+    if not ordered:
+        return Figures(0, None, None, None, None)
+    rank = math.ceil(0.9 * len(ordered)) - 1
+    return Figures(len(ordered), statistics.fmean(ordered), statistics.median(ordered), ordered[rank],
+                   ordered[-1])
+
+
+def _rounded(figures: Figures, digits: int = 1) -> dict[str, Any]:
+    return {k: (round(v, digits) if isinstance(v, float) else v) for k, v in asdict(figures).items()}
+
+
+def _share(part: int, whole: int) -> float | None:
+    return round(part / whole, 4) if whole else None
+
+
+def _minutes(later: datetime, earlier: datetime) -> float:
+    return (later - earlier).total_seconds() / 60
+
+
+# ---------------------------------------------------------------- facts from the store
+
+@dataclass
+class TicketFacts:
+    """One ticket with its first call and its time at desks, all read from tickets + event log."""
+
+    id: int
+    kind: str
+    service: str
+    staff: str | None  # the appointment's caseworker
+    state: str
+    outcome: str | None
+    day: date
+    checked_in: datetime
+    appointment_start: datetime | None
+    server: str | None  # who called it last (who served it / marked the no-show)
+    started: datetime | None
+    finished: datetime | None
+    first_call: datetime | None = None
+    first_caller: str | None = None
+    service_start: datetime | None = None  # 'started' after the last call, else the last call
+    busy: list[tuple[str, datetime, datetime]] = field(default_factory=list)  # (desk, from, to)
+
+    @property
+    def wait(self) -> float | None:
+        """Check-in → first call, minutes."""
+        return _minutes(self.first_call, self.checked_in) if self.first_call else None
+
+    @property
+    def service_minutes(self) -> float | None:
+        """Finished visits: from 'start' (or, when staff did not press start, from the last call) to the end."""
+        if self.state != "done" or self.finished is None or self.service_start is None:
+            return None
+        return _minutes(self.finished, self.service_start)
+
+    @property
+    def delay(self) -> float | None:
+        """Appointments only: first call − max(start, check-in), minutes (negative = called early)."""
+        if self.kind != "appointment" or self.first_call is None or self.appointment_start is None:
+            return None
+        return _minutes(self.first_call, max(self.appointment_start, self.checked_in))
+
+
+@dataclass(frozen=True)
+class AppointmentFacts:
+    id: int
+    service: str
+    staff: str | None
+    state: str
+    day: date
+    lead_days: int
+
+
+@dataclass(frozen=True)
+class IntakeStop:
+    at: datetime
+    day: date
+    reason: str
+
+
+@dataclass
+class Facts:
+    period: Period
+    tickets: list[TicketFacts]
+    appointments: list[AppointmentFacts]
+    stops: list[IntakeStop]
+
+
+def _utc_bounds(office: Office, period: Period) -> tuple[str, str]:
+    return (to_db(local_instant(office, period.first, time(0, 0))),
+            to_db(local_instant(office, period.last + timedelta(days=1), time(0, 0))))
+
+
+def load_facts(db: Database, office: Office, period: Period) -> Facts:
+    """Read what the evaluation needs for the period (no personal field is selected)."""
+    where_location = " AND location = ?" if period.location else ""
+    loc = (period.location,) if period.location else ()
+    ticket_rows = db.execute(
+        "SELECT id, kind, service, staff, state, outcome, day, created_at, appointment_start, called_by,"
+        " started_at, finished_at FROM tickets WHERE day >= ? AND day <= ?" + where_location + " ORDER BY id",
+        (period.first.isoformat(), period.last.isoformat(), *loc)).fetchall()
+    tickets: dict[int, TicketFacts] = {}
+    for (tid, kind, service, staff, state, outcome, day, created, start, called_by, started,
+         finished) in ticket_rows:
+        tickets[tid] = TicketFacts(tid, kind, service, staff, state, outcome, date.fromisoformat(day),
+                                   from_db(created), from_db(start), called_by, from_db(started),
+                                   from_db(finished))
+    if tickets:
+        first_id, last_id = min(tickets), max(tickets)
+        open_call: dict[int, tuple[str, datetime]] = {}
+        for tid, kind, at, desk, actor in db.execute(
+                "SELECT ticket_id, kind, at, desk, actor FROM events WHERE ticket_id BETWEEN ? AND ?"
+                f" AND kind IN ({','.join('?' * len(_TICKET_EVENTS))}) ORDER BY seq",
+                (first_id, last_id, *_TICKET_EVENTS)).fetchall():
+            ticket = tickets.get(tid)
+            if ticket is None:
+                continue
+            when = from_db(at)
+            if kind == "called":
+                if ticket.first_call is None:
+                    ticket.first_call, ticket.first_caller = when, actor
+                open_call[tid] = (desk, when)
+                ticket.service_start = when
+            elif kind == "started":
+                ticket.service_start = when
+            elif tid in open_call:
+                desk_key, since = open_call.pop(tid)
+                if desk_key:
+                    ticket.busy.append((desk_key, since, when))
+    low, high = _utc_bounds(office, period)
+    appointments = []
+    for aid, service, staff, state, starts, booked in db.execute(
+            "SELECT id, service, staff, state, starts_at, booked_at FROM appointments"
+            " WHERE starts_at >= ? AND starts_at < ?" + where_location + " ORDER BY starts_at, id",
+            (low, high, *loc)).fetchall():
+        day = local_day(office, from_db(starts))
+        appointments.append(AppointmentFacts(aid, service, staff, state, day,
+                                             (day - local_day(office, from_db(booked))).days))
+    stops = []
+    for at, data in db.execute(
+            "SELECT at, data FROM events WHERE at >= ? AND at < ? AND kind = 'intake_stopped'" + where_location
+            + " ORDER BY seq", (low, high, *loc)).fetchall():
+        when = from_db(at)
+        stops.append(IntakeStop(when, local_day(office, when), json.loads(data or "{}").get("reason", "")))
+    return Facts(period, list(tickets.values()), appointments, stops)
+
+
+# ---------------------------------------------------------------- the figures
+
+def count_by_kind(tickets: Iterable[TicketFacts], state: str) -> dict[str, int]:
+    """Tickets in the final ``state`` per kind, plus their total."""
+    counts = {kind: 0 for kind in KINDS}
+    for t in tickets:
+        if t.state == state:
+            counts[t.kind] = counts.get(t.kind, 0) + 1
+    counts["total"] = sum(counts[k] for k in KINDS)
+    return counts
+
+
+def waits(tickets: Iterable[TicketFacts]) -> dict[str, Figures]:
+    """Check-in → first call in minutes, per kind (tickets never called are left out)."""
+    values: dict[str, list[float]] = {kind: [] for kind in KINDS}
+    for t in tickets:
+        if t.wait is not None:
+            values[t.kind].append(t.wait)
+    return {kind: describe(v) for kind, v in values.items()}
+
+
+def punctuality(tickets: Iterable[TicketFacts], limit: float = PUNCTUAL_MIN) -> dict[str, Any]:
+    """Share of called appointment tickets whose delay (first call − max(start, check-in)) ≤ limit,
+    the delay figures and the delay distribution over DELAY_BUCKETS."""
+    delays = [t.delay for t in tickets if t.delay is not None]
+    within = sum(1 for d in delays if d <= limit)
+    distribution = []
+    for label, low, high in DELAY_BUCKETS:
+        count = sum(1 for d in delays if (low is None or d > low) and (high is None or d <= high))
+        distribution.append({"delay_min": label, "count": count, "share": _share(count, len(delays))})
+    return {"called": len(delays), "within_limit": within, "limit_min": limit,
+            "share": _share(within, len(delays)), "delays": _rounded(describe(delays)),
+            "distribution": distribution}
+
+
+def service_times(tickets: Iterable[TicketFacts], office: Office) -> list[dict[str, Any]]:
+    """Start (or last call) → end of service of finished tickets, minutes, per service."""
+    values: dict[str, list[float]] = defaultdict(list)
+    for t in tickets:
+        if t.service_minutes is not None:
+            values[t.service].append(t.service_minutes)
+    return [{"service": key, "service_name": _service_name(office, key), **_rounded(describe(values[key]))}
+            for key in _ordered_services(office, values)]
+
+
+def desk_idle(tickets: Iterable[TicketFacts], office: Office) -> list[dict[str, Any]]:
+    """Per desk and office-local day on which it called anyone: the staffed span (first call to the
+    end of its last visit) within opening hours, minus the minutes with a visitor called or served."""
+    spans: dict[tuple[str, date], list[tuple[datetime, datetime]]] = defaultdict(list)
+    for t in tickets:
+        for desk, since, until in t.busy:
+            spans[(desk, local_day(office, since))].append((since, until))
+    rows = []
+    for (desk, day), intervals in sorted(spans.items()):
+        opened = openings(office, day)
+        first, last = min(s for s, _ in intervals), max(u for _, u in intervals)
+        staffed = sum(_overlap(first, last, o.start, o.end) for o in opened)
+        busy = sum(_overlap(s, u, o.start, o.end) for s, u in _union(intervals) for o in opened)
+        rows.append({"desk": desk, "day": day.isoformat(), "staffed_min": round(staffed, 1),
+                     "busy_min": round(busy, 1), "idle_min": round(max(0.0, staffed - busy), 1)})
+    return rows
+
+
+def _overlap(a0: datetime, a1: datetime, b0: datetime, b1: datetime) -> float:
+    return max(0.0, _minutes(min(a1, b1), max(a0, b0)))
+
+
+def _union(intervals: list[tuple[datetime, datetime]]) -> list[tuple[datetime, datetime]]:
+    merged: list[list[datetime]] = []
+    for start, end in sorted(intervals):
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    return [(s, e) for s, e in merged]
+
+
+def lead_times(appointments: Iterable[AppointmentFacts]) -> dict[str, Any]:
+    """Days from booking to the appointment (office-local calendar days) of every appointment of the period."""
+    days = [a.lead_days for a in appointments]
+    within = sum(1 for d in days if d <= LEAD_WEEK_DAYS)
+    distribution = []
+    for label, low, high in LEAD_BUCKETS:
+        count = sum(1 for d in days if d >= low and (high is None or d <= high))
+        distribution.append({"lead_days": label, "count": count, "share": _share(count, len(days))})
+    figures = describe(days)
+    return {"appointments": len(days), "mean_days": _round(figures.mean), "median_days": _round(figures.median),
+            "max_days": figures.max, "within_week": within, "share_within_week": _share(within, len(days)),
+            "distribution": distribution}
+
+
+def _round(value: float | None, digits: int = 1) -> float | None:
+    return None if value is None else round(value, digits)
+
+
+def visits_avoided(tickets: Iterable[TicketFacts], appointments: Iterable[AppointmentFacts]) -> dict[str, int]:
+    """Appointments resolved "documents by post" (no visit) and visits closed with outcome by_post."""
+    by_post = sum(1 for a in appointments if a.state == "by_post")
+    finished = sum(1 for t in tickets if t.state == "done" and t.outcome == "by_post")
+    return {"appointments_by_post": by_post, "finished_by_post": finished, "total": by_post + finished}
+
+
+def appointment_states(appointments: Iterable[AppointmentFacts]) -> dict[str, int]:
+    """Appointments of the period by state (booked = not yet resolved) plus their total."""
+    counts = {s: 0 for s in ("booked", "checked_in", "missed", "cancelled", "by_post")}
+    for a in appointments:
+        counts[a.state] = counts.get(a.state, 0) + 1
+    counts["total"] = sum(counts.values())
+    return counts
+
+
+def _service_name(office: Office, key: str) -> str:
+    found = office.services.get(key)
+    return found.name if found else key
+
+
+def _ordered_services(office: Office, keys: Iterable[str]) -> list[str]:
+    keys = set(keys)
+    return [k for k in office.services if k in keys] + sorted(keys - set(office.services))
+
+
+def _group_row(tickets: list[TicketFacts], appointments: list[AppointmentFacts],
+               caller_tickets: list[TicketFacts] | None = None) -> dict[str, Any]:
+    """The figures of one service or caseworker (flat, so it fits one CSV row)."""
+    caller_tickets = tickets if caller_tickets is None else caller_tickets
+    served = count_by_kind(tickets, "done")
+    no_show = count_by_kind(tickets, "no_show")
+    states = appointment_states(appointments)
+    wait = waits(caller_tickets)
+    punctual = punctuality(caller_tickets)
+    finished = [t.service_minutes for t in tickets if t.service_minutes is not None]
+    row: dict[str, Any] = {
+        "served": served["total"], "served_appointment": served["appointment"],
+        "served_walk_in": served["walk_in"], "no_shows": no_show["total"],
+        "appointments": states["total"], "missed": states["missed"], "cancelled": states["cancelled"],
+        "by_post": states["by_post"],
+    }
+    for kind in KINDS:
+        for key, value in _rounded(wait[kind]).items():
+            row[f"wait_{kind}_{key}"] = value
+    row["punctual_share"] = punctual["share"]
+    row["service_time_mean"] = _round(statistics.fmean(finished)) if finished else None
+    return row
+
+
+def by_service(facts: Facts, office: Office) -> list[dict[str, Any]]:
+    """Figures per service (tickets by their final service, appointments by theirs)."""
+    tickets: dict[str, list[TicketFacts]] = defaultdict(list)
+    appointments: dict[str, list[AppointmentFacts]] = defaultdict(list)
+    for t in facts.tickets:
+        tickets[t.service].append(t)
+    for a in facts.appointments:
+        appointments[a.service].append(a)
+    return [{"service": key, "service_name": _service_name(office, key),
+             **_group_row(tickets[key], appointments[key])}
+            for key in _ordered_services(office, {*tickets, *appointments})]
+
+
+def by_caseworker(facts: Facts, office: Office) -> list[dict[str, Any]]:
+    """Figures per caseworker: served and no-shows by who called the ticket last, waits and
+    punctuality by who called it first, appointments by the caseworker they were booked with."""
+    served: dict[str, list[TicketFacts]] = defaultdict(list)
+    first: dict[str, list[TicketFacts]] = defaultdict(list)
+    appointments: dict[str, list[AppointmentFacts]] = defaultdict(list)
+    for t in facts.tickets:
+        if t.server and t.state in ("done", "no_show"):
+            served[t.server].append(t)
+        if t.first_caller:
+            first[t.first_caller].append(t)
+    for a in facts.appointments:
+        if a.staff:
+            appointments[a.staff].append(a)
+    names = {*served, *first, *appointments}
+    ordered = [u for u in office.staff if u in names] + sorted(names - set(office.staff))
+    return [{"staff": user, "staff_name": office.staff[user].name if user in office.staff else user,
+             **_group_row(served[user], appointments[user], first[user])} for user in ordered]
+
+
+def waits_by_hour(facts: Facts, office: Office) -> list[dict[str, Any]]:
+    """Mean and p90 wait per office-local hour of check-in, per kind (hours with any check-in)."""
+    values: dict[int, dict[str, list[float]]] = defaultdict(lambda: {k: [] for k in KINDS})
+    for t in facts.tickets:
+        if t.wait is not None:
+            values[t.checked_in.astimezone(office.timezone).hour][t.kind].append(t.wait)
+    rows = []
+    for hour in sorted(values):
+        row: dict[str, Any] = {"hour": hour}
+        for kind in KINDS:
+            figures = describe(values[hour][kind])
+            row[f"{kind}_n"] = figures.n
+            row[f"{kind}_mean"] = _round(figures.mean)
+            row[f"{kind}_p90"] = _round(figures.p90)
+        rows.append(row)
+    return rows
+
+
+def punctuality_by_week(facts: Facts) -> list[dict[str, Any]]:
+    """Punctuality per ISO week of the check-in day."""
+    weeks: dict[str, list[TicketFacts]] = defaultdict(list)
+    for t in facts.tickets:
+        if t.delay is not None:
+            year, week, _ = t.day.isocalendar()
+            weeks[f"{year}-W{week:02d}"].append(t)
+    rows = []
+    for week in sorted(weeks):
+        p = punctuality(weeks[week])
+        rows.append({"week": week, "called": p["called"], "within_limit": p["within_limit"], "share": p["share"],
+                     "delay_median": p["delays"]["median"]})
+    return rows
+
+
+def daily(facts: Facts) -> list[dict[str, Any]]:
+    """One row per day of the period: visitors served by kind, no-shows, missed, avoided, stops."""
+    rows = {d: {"day": d.isoformat(), "served_appointment": 0, "served_walk_in": 0, "no_shows": 0,
+                "missed": 0, "cancelled": 0, "visits_avoided": 0, "intake_stops": 0}
+            for d in facts.period.dates()}
+    for t in facts.tickets:
+        row = rows.get(t.day)
+        if row is None:
+            continue
+        if t.state == "done":
+            row[f"served_{t.kind}"] += 1
+            row["visits_avoided"] += t.outcome == "by_post"
+        elif t.state == "no_show":
+            row["no_shows"] += 1
+    for a in facts.appointments:
+        row = rows.get(a.day)
+        if row is not None:
+            row["missed"] += a.state == "missed"
+            row["cancelled"] += a.state == "cancelled"
+            row["visits_avoided"] += a.state == "by_post"
+    for s in facts.stops:
+        if s.day in rows:
+            rows[s.day]["intake_stops"] += 1
+    for row in rows.values():
+        row["served"] = row["served_appointment"] + row["served_walk_in"]
+    return list(rows.values())
+
+
+def intake_stops(facts: Facts, office: Office) -> list[dict[str, Any]]:
+    """Each recorded stop of walk-in intake: day, office-local time and reason (cutoff or capacity)."""
+    return [{"day": s.day.isoformat(), "time": s.at.astimezone(office.timezone).strftime("%H:%M"),
+             "reason": s.reason} for s in facts.stops]
+
+
+# ---------------------------------------------------------------- everything at once
+
+TABLES = ("summary", "by_service", "by_caseworker", "daily", "waits_by_hour", "punctuality_by_week",
+          "delay_distribution", "service_times", "desk_idle", "lead_time_distribution", "intake_stops")
+
+
+def evaluate(db: Database, office: Office, period: Period) -> dict[str, Any]:
+    """The whole evaluation of the period as plain JSON-able data (the API answers with it)."""
+    facts = load_facts(db, office, period)
+    desks = desk_idle(facts.tickets, office)
+    staffed = sum(r["staffed_min"] for r in desks)
+    busy = sum(r["busy_min"] for r in desks)
+    punctual = punctuality(facts.tickets)
+    lead = lead_times(facts.appointments)
+    stops_by_reason: dict[str, int] = defaultdict(int)
+    for s in facts.stops:
+        stops_by_reason[s.reason] += 1
+    wait = waits(facts.tickets)
+    summary = {
+        "served": count_by_kind(facts.tickets, "done"),
+        "no_shows": count_by_kind(facts.tickets, "no_show"),
+        "tickets_cancelled": count_by_kind(facts.tickets, "cancelled")["total"],
+        "appointments": appointment_states(facts.appointments),
+        "waits": {kind: _rounded(wait[kind]) for kind in KINDS},
+        "punctuality": {k: v for k, v in punctual.items() if k != "distribution"},
+        "visits_avoided": visits_avoided(facts.tickets, facts.appointments),
+        "lead_time": {k: v for k, v in lead.items() if k != "distribution"},
+        "intake_stops": {"count": len(facts.stops), "by_reason": dict(stops_by_reason)},
+        "desk_idle": {"desk_days": len(desks), "staffed_min": round(staffed, 1), "busy_min": round(busy, 1),
+                      "idle_min": round(max(0.0, staffed - busy), 1),
+                      "idle_share": _share(round(max(0.0, staffed - busy)), round(staffed))},
+    }
+    return {
+        "period": {"from": period.first.isoformat(), "to": period.last.isoformat(), "days": period.days,
+                   "location": period.location},
+        "summary": summary,
+        "by_service": by_service(facts, office),
+        "by_caseworker": by_caseworker(facts, office),
+        "daily": daily(facts),
+        "waits_by_hour": waits_by_hour(facts, office),
+        "punctuality_by_week": punctuality_by_week(facts),
+        "delay_distribution": punctual["distribution"],
+        "service_times": service_times(facts.tickets, office),
+        "desk_idle": desks,
+        "lead_time_distribution": lead["distribution"],
+        "intake_stops": intake_stops(facts, office),
+    }
+
+
+def flatten(value: Any, prefix: str = "") -> list[tuple[str, Any]]:
+    """Nested summary → [("served.appointment", 3), …] (the summary's CSV rows)."""
+    if isinstance(value, dict):
+        out: list[tuple[str, Any]] = []
+        for key, inner in value.items():
+            out += flatten(inner, f"{prefix}.{key}" if prefix else str(key))
+        return out
+    return [(prefix, value)]
+
+
+def table(evaluation: dict[str, Any], name: str) -> list[dict[str, Any]]:
+    """One table of an evaluation as rows (the summary as figure/value rows)."""
+    if name not in TABLES:
+        raise InvalidInput("unknown table; one of " + ", ".join(TABLES), field="table")
+    if name == "summary":
+        return [{"figure": k, "value": v} for k, v in flatten(evaluation["summary"])]
+    return evaluation[name]
