@@ -7,7 +7,7 @@ PORT ?= 5000
 export TERMINPRAXIS_CONFIG ?= config/demo-office.toml
 export TERMINPRAXIS_DATABASE ?= instance/terminpraxis.db
 
-.PHONY: run test bench setup assets test-tools clean
+.PHONY: run test bench setup assets test-tools translations clean
 
 run: setup
 	$(BIN)/terminpraxis init-db
@@ -17,10 +17,20 @@ run: setup
 test: setup test-tools
 	bash tools/with-redis.sh $(BIN)/python -m pytest -q
 
+# Benchmarks (never part of `make test`); the board fan-out's message-queue row needs a throw-away Redis.
 bench: setup
-	$(BIN)/python -m bench
+	@if command -v redis-server >/dev/null; then bash tools/with-redis.sh $(BIN)/python -m bench; \
+	else $(BIN)/python -m bench; fi
 
-setup: $(VENV)/.installed static/vendor/.installed
+setup: $(VENV)/.installed static/vendor/.installed translations
+
+# Compile each surface's message catalogues (.po → .mo).
+translations: $(VENV)/.installed
+	@for d in kiosk display desk; do \
+		if [ -n "$$(ls $$d/translations/*/LC_MESSAGES/*.po 2>/dev/null)" ]; then \
+			$(BIN)/pybabel compile -d $$d/translations || exit 1; \
+		fi; \
+	done
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)

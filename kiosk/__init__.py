@@ -1,6 +1,15 @@
-"""The kiosk surface (blueprint, socket handlers). create_app() calls init_app()."""
+"""The kiosk surface: touch check-in, the visitor's ticket, the phone status page.
+
+Routes and handlers are defined at module level (kiosk.routes, kiosk.api, kiosk.events);
+init_app() only registers them, because create_app() runs many times in the tests.
+"""
 from flask import Flask
 
 
 def init_app(app: Flask) -> None:
     """Register this surface's blueprint, API routes and Socket.IO handlers."""
+    from . import api, events, routes  # noqa: F401  (api and events register on import)
+    from .limits import limiter
+
+    limiter.init_app(app)
+    app.register_blueprint(routes.bp)

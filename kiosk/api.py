@@ -1,0 +1,75 @@
+"""The kiosk's JSON API on /api/v1: check-in (code or walk-in) and the public ticket status."""
+from __future__ import annotations
+
+from flask_limiter.errors import RateLimitExceeded
+
+from queue_core.errors import InvalidInput, NotFound, UnknownCode
+from web.api import BadRequest, bp, error, json_body
+from web.engine import get_engine
+
+from .common import extract_code, public_ticket, ticket_status
+from .limits import mark_wrong_code, retry_after, wrong_codes
+
+TOKEN_MAX = 64
+SERVICE_MAX = 64
+
+
+@bp.post("/check-in")
+@wrong_codes
+def check_in():
+    """{"code": ...} or {"walk_in": {"service": ..., "initial": ...}}, optional language, request_id.
+
+    201 with a new ticket; 200 when a repeat (same code or request_id) returns the existing one.
+    """
+    data = json_body()
+    engine = get_engine()
+    language = data.get("language")
+    request_id = data.get("request_id")
+    if language is not None and not isinstance(language, str):
+        raise InvalidInput("language must be a short language tag", field="language")
+    if "code" in data and "walk_in" not in data:
+        code = extract_code(data["code"])
+        try:
+            if code is None:
+                raise UnknownCode("unknown appointment code")
+            result = engine.check_in(code, language=language, request_id=request_id)
+        except UnknownCode:
+            mark_wrong_code()
+            raise
+    elif "walk_in" in data and "code" not in data:
+        walk_in = data["walk_in"]
+        if not isinstance(walk_in, dict):
+            raise BadRequest("walk_in must be an object with a service")
+        service, initial = walk_in.get("service"), walk_in.get("initial")
+        if not isinstance(service, str) or not 0 < len(service) <= SERVICE_MAX:
+            raise InvalidInput("name a service", field="service")
+        if service not in engine.office.services:
+            raise InvalidInput("unknown service", field="service")
+        if initial is not None and (not isinstance(initial, str) or len(initial) > 4):
+            raise InvalidInput("the initial must be a letter A–Z", field="initial")
+        result = engine.walk_in(service, initial=initial, language=language, request_id=request_id)
+    else:
+        raise BadRequest("send either a code or a walk_in")
+    body = {"ticket": public_ticket(engine, result.ticket, result.estimate),
+            "late": result.late, "early": result.early}
+    return body, 201 if result.created else 200
+
+
+@bp.get("/tickets/<token>")
+def ticket_status_api(token: str):
+    if len(token) > TOKEN_MAX:
+        raise NotFound("no such ticket", field="token")
+    engine = get_engine()
+    found = engine.ticket_by_token(token)
+    return ticket_status(engine, found)
+
+
+@bp.errorhandler(RateLimitExceeded)
+def too_many_codes(_error):
+    seconds = retry_after()
+    response, status = error(429, "too_many_attempts",
+                             "too many wrong codes; please wait before trying again", retry_after=seconds)
+    response.headers["Retry-After"] = str(seconds)
+    return response, status
+
+

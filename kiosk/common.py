@@ -1,0 +1,117 @@
+"""What the kiosk's pages, API and socket share: the public ticket status and its wording.
+
+Public payloads carry ticket number, state, position, times and rooms only: never a name,
+birth date, phone number, concern or note (tests walk every public route and event for it).
+"""
+from __future__ import annotations
+
+import math
+from datetime import datetime
+from typing import Any
+
+from babel.dates import get_day_names
+from flask import current_app, request, url_for
+from flask_babel import get_locale, gettext as _
+
+from queue_core import Engine
+from queue_core.models import Estimate, Ticket
+from queue_core.office import WEEKDAYS
+
+WAITING_STATES = ("waiting",)
+CALLED_STATES = ("called", "serving")
+CODE_INPUT_MAX = 200  # a scanner may type a URL; anything longer is not a code
+
+
+def wait_range(minutes: int | None) -> tuple[int, int] | None:
+    """An honest range around the point estimate: estimates of a queue are never exact.
+
+    0–5 minutes stays "a few minutes"; beyond that about −20 % … +30 %, in steps of 5, at least
+    10 minutes wide (40 → 30–55).
+    """
+    if minutes is None:
+        return None
+    if minutes <= 5:
+        return (0, 5)
+    low = max(5, 5 * round(minutes * 0.8 / 5))
+    high = max(low + 10, 5 * math.ceil(minutes * 1.3 / 5))
+    return (low, high)
+
+
+def local_time(engine: Engine, when: datetime | None) -> str | None:
+    if when is None:
+        return None
+    return when.astimezone(engine.office.timezone).strftime("%H:%M")
+
+
+def local_date(engine: Engine, when: datetime) -> str:
+    return when.astimezone(engine.office.timezone).strftime("%d.%m.%Y")
+
+
+def ticket_status(engine: Engine, ticket: Ticket, estimate: Estimate | None = None) -> dict[str, Any]:
+    """The public status of one ticket (API, phone page, /ticket events)."""
+    waiting = ticket.state in WAITING_STATES
+    if waiting and estimate is None:
+        estimate = engine.outlook(ticket)
+    called = ticket.state in CALLED_STATES
+    return {
+        "number": ticket.number,
+        "kind": ticket.kind,
+        "state": ticket.state,
+        "position": estimate.position if waiting else None,
+        "estimated_wait_min": estimate.minutes if waiting else None,
+        "wait_range": list(wait_range(estimate.minutes)) if waiting else None,
+        "appointment_time": local_time(engine, ticket.appointment_start),
+        "room": engine.room_of(ticket.desk) if called else None,
+        "called_at": local_time(engine, ticket.called_at) if called else None,
+    }
+
+
+def public_ticket(engine: Engine, ticket: Ticket, estimate: Estimate | None = None) -> dict[str, Any]:
+    """The API's ticket object: the status plus id and token (the visitor's own handle)."""
+    return {"id": ticket.id, "token": ticket.token, **ticket_status(engine, ticket, estimate)}
+
+
+def wait_text(minutes: int | None) -> str:
+    span = wait_range(minutes)
+    if span is None:
+        return ""
+    if span[1] <= 5:
+        return _("in a few minutes")
+    return _("about %(low)s–%(high)s minutes", low=span[0], high=span[1])
+
+
+def current_language() -> str:
+    return str(get_locale() or "de")
+
+
+def day_names() -> dict[str, str]:
+    names = get_day_names("wide", locale=current_language())
+    return {day: names[index] for index, day in enumerate(WEEKDAYS)}
+
+
+def hours_rows(hours: dict[str, list[str]]) -> list[tuple[str, str]]:
+    """Opening hours as (translated weekday, '08:00–12:00, 14:00–16:00') rows, open days only."""
+    names = day_names()
+    return [(names[day], ", ".join(s.replace("-", "–") for s in spans))
+            for day, spans in hours.items() if spans]
+
+
+def status_url(token: str) -> str:
+    """Absolute address of the phone status page (KIOSK_PUBLIC_URL when phones use another host)."""
+    base = current_app.config.get("KIOSK_PUBLIC_URL") or request.host_url
+    path = url_for("kiosk.phone", token=token, lang=current_language())
+    return base.rstrip("/") + path
+
+
+def extract_code(typed: Any) -> str | None:
+    """What a keypad or a USB scanner typed → candidate code text, or None when it cannot be one.
+
+    A scanner may read a URL or 'CODE:K7M4QXZ9' from the appointment slip's QR: take the part
+    after the last '/', '=' or ':'.
+    """
+    if not isinstance(typed, str) or not typed or len(typed) > CODE_INPUT_MAX:
+        return None
+    for separator in "/=:":
+        if separator in typed:
+            typed = typed.rstrip(separator).rsplit(separator, 1)[-1]
+    return typed

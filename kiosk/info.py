@@ -1,0 +1,51 @@
+"""Info pages from the office's configuration folder: <info_dir>/<lang>/<page>.md or .html.
+
+German (the office's language) is the fallback for a language without its own file. Markdown is
+rendered with raw HTML switched off, so a typo in a file cannot inject markup; .html files are the
+office's own trusted content (same trust as the configuration file itself).
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import markdown
+from flask import current_app
+from markupsafe import Markup
+
+PAGES = ("procedure", "entitlement")
+FALLBACK = "de"
+
+
+def info_dir() -> Path:
+    configured = current_app.config.get("KIOSK_INFO_DIR")
+    if configured:
+        return Path(configured)
+    config = current_app.config.get("CONFIG")
+    if config:
+        return Path(config).resolve().parent / "info"
+    return Path(current_app.root_path).parent / "config" / "info"
+
+
+def _render_markdown(text: str) -> str:
+    md = markdown.Markdown(extensions=["sane_lists"], output_format="html")
+    md.preprocessors.deregister("html_block")
+    md.inlinePatterns.deregister("html")
+    return md.convert(text)
+
+
+def load(page: str, language: str) -> dict | None:
+    """{'title', 'html'} of an info page, or None when the office has none."""
+    if page not in PAGES:
+        return None
+    folder = info_dir()
+    for lang in (language, FALLBACK):
+        for suffix in (".md", ".html"):
+            path = folder / lang / f"{page}{suffix}"
+            if path.is_file():
+                text = path.read_text(encoding="utf-8")
+                html = _render_markdown(text) if suffix == ".md" else text
+                match = re.search(r"<h1[^>]*>(.*?)</h1>", html, re.S)
+                title = re.sub(r"<[^>]+>", "", match.group(1)).strip() if match else page
+                return {"title": title, "html": Markup(html), "language": lang}
+    return None

@@ -1,0 +1,52 @@
+"""Rate limit for check-in by code: 10 wrong codes a minute per kiosk/IP, then a pause.
+
+Flask-Limiter counts only the requests that flagged ``g.kiosk_wrong_code`` (``deduct_when``), and
+the form route and the API share one budget (``shared_limit``). Walk-ins are never limited.
+Storage is in memory, per server process (a kiosk talks to one server).
+"""
+from __future__ import annotations
+
+import time
+
+from flask import current_app, g, request
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+
+DEFAULT_LIMIT = "10 per minute"
+
+limiter = Limiter(key_func=get_remote_address, storage_uri="memory://", strategy="moving-window")
+
+
+def _limit() -> str:
+    return current_app.config.get("KIOSK_WRONG_CODE_LIMIT", DEFAULT_LIMIT)
+
+
+def _wrong_code(_response) -> bool:
+    return bool(g.get("kiosk_wrong_code"))
+
+
+def _not_a_code_request() -> bool:
+    """The API's walk-ins share the endpoint with codes; only code attempts are limited."""
+    if request.path.startswith("/api/"):
+        data = request.get_json(silent=True)
+        return not (isinstance(data, dict) and "code" in data)
+    return False
+
+
+wrong_codes = limiter.shared_limit(_limit, scope="kiosk-wrong-code", deduct_when=_wrong_code,
+                                   exempt_when=_not_a_code_request)
+
+
+def mark_wrong_code() -> None:
+    g.kiosk_wrong_code = True
+
+
+def retry_after() -> int:
+    """Seconds until the next attempt is allowed (at least 1)."""
+    try:
+        limit = limiter.current_limit
+        if limit is not None:
+            return max(1, int(limit.reset_at - time.time()) + 1)
+    except Exception:  # pragma: no cover - the storage answers from memory
+        pass
+    return 60

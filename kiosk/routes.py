@@ -1,0 +1,178 @@
+"""The kiosk's pages: start screen, appointment code, walk-in, ticket, phone status page, info."""
+from __future__ import annotations
+
+import uuid
+
+import segno
+from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from flask_limiter.errors import RateLimitExceeded
+from markupsafe import Markup
+
+from queue_core.errors import IntakeClosed, InvalidInput, NotFound, QueueError, TooEarly, UnknownCode
+from queue_core.clock import from_db
+from queue_core.schedule import hours_text
+from web.engine import get_engine
+
+from . import info
+from .common import (current_language, extract_code, hours_rows, local_date, local_time, status_url,
+                     ticket_status, wait_text)
+from .limits import mark_wrong_code, retry_after, wrong_codes
+
+bp = Blueprint("kiosk", __name__)
+
+TOKEN_MAX = 64
+SERVICE_MAX = 64
+ICONS = {"erstantrag": "new", "weiterbewilligung": "renew", "unterlagen": "documents", "notfall": "urgent"}
+
+
+@bp.app_context_processor
+def kiosk_context():
+    return {"idle_seconds": int(current_app.config.get("KIOSK_IDLE_SECONDS", 60))}
+
+
+def _page(template: str, http_status: int = 200, **context):
+    engine = get_engine()
+    context.setdefault("phone", engine.office.phone)
+    # Phone numbers keep their left-to-right order inside Arabic sentences.
+    context["phone_bdi"] = Markup('<bdi dir="ltr">{}</bdi>').format(context["phone"]) if context["phone"] else ""
+    return render_template(template, office=engine.office, **context), http_status
+
+
+@bp.get("/")
+def start():
+    return _page("kiosk/start.html")
+
+
+@bp.get("/termin")
+def code_form():
+    return _page("kiosk/code.html")
+
+
+@bp.post("/termin")
+@wrong_codes
+def code_submit():
+    engine = get_engine()
+    typed = extract_code(request.form.get("code"))
+    try:
+        if typed is None:
+            raise UnknownCode("unknown appointment code")
+        result = engine.check_in(typed, language=current_language(), request_id=None)
+    except UnknownCode:
+        mark_wrong_code()
+        return _page("kiosk/code.html", unknown=True)
+    except TooEarly as refusal:
+        come_back = from_db(refusal.details["come_back_at"])
+        starts = from_db(refusal.details["starts_at"])
+        return _page("kiosk/too_early.html", come_back_at=local_time(engine, come_back),
+                     starts_at=local_time(engine, starts))
+    except IntakeClosed as refusal:
+        return _refusal(refusal)
+    return redirect(url_for("kiosk.ticket", token=result.ticket.token, fresh=1,
+                            late=1 if result.late else None))
+
+
+@bp.get("/ohne-termin")
+def walk_in_services():
+    engine = get_engine()
+    services = [s for s in engine.office.services.values() if s.walk_in]
+    return _page("kiosk/services.html", services=services, icons=ICONS,
+                 letters=engine.office.uses_letters(), request_id=uuid.uuid4().hex)
+
+
+@bp.get("/ohne-termin/<service>")
+def walk_in_letter(service: str):
+    engine = get_engine()
+    svc = engine.office.services.get(service[:SERVICE_MAX])
+    if svc is None or not svc.walk_in:
+        return redirect(url_for("kiosk.walk_in_services"))
+    if not engine.office.uses_letters():
+        return _page("kiosk/services.html", services=[svc], icons=ICONS, letters=False,
+                     request_id=uuid.uuid4().hex)
+    return _page("kiosk/letters.html", service=svc, request_id=uuid.uuid4().hex,
+                 alphabet="ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+
+
+@bp.post("/ohne-termin")
+def walk_in_submit():
+    engine = get_engine()
+    service = request.form.get("service", "")[:SERVICE_MAX]
+    initial = request.form.get("initial", "")[:4] or None
+    request_id = request.form.get("request_id", "")[:100] or None
+    if service not in engine.office.services:
+        return redirect(url_for("kiosk.walk_in_services"))
+    try:
+        result = engine.walk_in(service, initial=initial, language=current_language(), request_id=request_id)
+    except IntakeClosed as refusal:
+        return _refusal(refusal)
+    except InvalidInput:
+        return redirect(url_for("kiosk.walk_in_services"))
+    return redirect(url_for("kiosk.ticket", token=result.ticket.token, fresh=1))
+
+
+def _refusal(refusal: IntakeClosed):
+    engine = get_engine()
+    details = refusal.details
+    upcoming = from_db(details.get("next_opening")) if details.get("next_opening") else None
+    next_opening = None
+    if upcoming is not None:
+        local = upcoming.astimezone(engine.office.timezone)
+        next_opening = {"day": local_date(engine, upcoming), "time": local.strftime("%H:%M")}
+    return _page("kiosk/refused.html", reason=details.get("reason", "closed"),
+                 hours=hours_rows(details.get("hours") or hours_text(engine.office)),
+                 phone=details.get("phone") or engine.office.phone, next_opening=next_opening)
+
+
+def _ticket_or_404(token: str):
+    if not token or len(token) > TOKEN_MAX:
+        abort(404)
+    try:
+        return get_engine().ticket_by_token(token)
+    except NotFound:
+        abort(404)
+
+
+@bp.get("/ticket/<token>")
+def ticket(token: str):
+    engine = get_engine()
+    found = _ticket_or_404(token)
+    status = ticket_status(engine, found)
+    url = status_url(found.token)
+    qr = segno.make(url, error="m").svg_inline(scale=4, border=2, dark="#000", light="#fff",
+                                               omitsize=False)
+    auto_print = bool(current_app.config.get("KIOSK_AUTO_PRINT", False)) and request.args.get("fresh") == "1"
+    return _page("kiosk/ticket.html", ticket=found, status=status, wait=wait_text(status["estimated_wait_min"]),
+                 qr=qr, status_url=url, late=request.args.get("late") == "1",
+                 issued_date=local_date(engine, found.created_at), issued_time=local_time(engine, found.created_at),
+                 auto_print=auto_print,
+                 ticket_seconds=int(current_app.config.get("KIOSK_TICKET_SECONDS", 60)))
+
+
+@bp.get("/t/<token>")
+def phone(token: str):
+    engine = get_engine()
+    found = _ticket_or_404(token)
+    status = ticket_status(engine, found)
+    return _page("kiosk/phone.html", ticket=found, status=status, wait=wait_text(status["estimated_wait_min"]))
+
+
+@bp.get("/info/<page>")
+def info_page(page: str):
+    content = info.load(page, current_language())
+    if content is None:
+        abort(404)
+    return _page("kiosk/info.html", content=content, page=page)
+
+
+@bp.errorhandler(RateLimitExceeded)
+def paused(_error):
+    return _page("kiosk/paused.html", 429, seconds=retry_after())
+
+
+@bp.errorhandler(404)
+def not_found(_error):
+    return _page("kiosk/not_found.html", 404)
+
+
+@bp.errorhandler(QueueError)
+def queue_error(_error):  # anything the engine refuses that the pages above did not expect
+    return _page("kiosk/not_found.html", 400)

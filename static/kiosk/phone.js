@@ -1,0 +1,48 @@
+// Phone status page: live status over Socket.IO namespace /ticket; vibrates when the number is called.
+(function () {
+  "use strict";
+  var root = document.getElementById("phone");
+  if (!root || typeof io === "undefined") return;
+  var texts = JSON.parse(document.getElementById("texts").textContent);
+  var stateEl = document.getElementById("state");
+  var facts = document.getElementById("facts");
+  var lost = document.getElementById("connection");
+  var last = stateEl.dataset.state;
+
+  function fill(template, values) {
+    return template.replace(/%\((\w+)\)s/g, function (_, name) { return values[name] == null ? "" : values[name]; });
+  }
+  function alertVisitor() {
+    try { if (navigator.vibrate) navigator.vibrate([400, 150, 400, 150, 400]); } catch (e) { /* not allowed */ }
+    try {
+      var Ctx = window.AudioContext || window.webkitAudioContext;
+      if (!Ctx) return;
+      var ctx = new Ctx(), osc = ctx.createOscillator(), gain = ctx.createGain();
+      osc.frequency.value = 660; gain.gain.value = 0.2;
+      osc.connect(gain); gain.connect(ctx.destination); osc.start(); osc.stop(ctx.currentTime + 0.4);
+    } catch (e) { /* the phone does not allow sound without a tap */ }
+  }
+  function render(s) {
+    var called = s.state === "called" || s.state === "serving";
+    stateEl.dataset.state = s.state;
+    if (s.state === "waiting") stateEl.textContent = texts.waiting;
+    else if (called) stateEl.textContent = fill(texts.called, { room: s.room });
+    else if (s.state === "done") stateEl.textContent = texts.done;
+    else stateEl.textContent = texts.other;
+    facts.hidden = s.state !== "waiting";
+    document.getElementById("number").textContent = s.number;
+    document.getElementById("position").textContent = s.position == null ? "" : s.position;
+    var range = s.wait_range;
+    document.getElementById("wait").textContent = !range ? "" :
+      (range[1] <= 5 ? texts.few : fill(texts.range, { low: range[0], high: range[1] }));
+    if (called && last !== s.state && last !== "called" && last !== "serving") alertVisitor();
+    last = s.state;
+  }
+  var socket = io("/ticket", { auth: { token: root.dataset.token }, transports: ["websocket", "polling"] });
+  socket.on("status", render);
+  socket.on("connect", function () { lost.hidden = true; });
+  socket.on("disconnect", function () { lost.hidden = false; });
+  document.addEventListener("visibilitychange", function () {
+    if (!document.hidden && socket.connected) socket.emit("status");
+  });
+})();
