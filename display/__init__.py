@@ -1,6 +1,14 @@
-"""The display surface (blueprint, socket handlers). create_app() calls init_app()."""
+"""The display surface: the hallway board page, GET /api/v1/board and the /board namespace.
+
+Routes and socket handlers are defined at module level (imported once); ``init_app`` only
+registers the blueprint, so create_app() may run many times (tests).
+"""
 from flask import Flask
+
+from . import api, events  # noqa: F401  (module-level API route and /board handlers)
+from .routes import bp
 
 
 def init_app(app: Flask) -> None:
     """Register this surface's blueprint, API routes and Socket.IO handlers."""
+    app.register_blueprint(bp)

@@ -4,6 +4,11 @@ The domain only records events. A background task follows the event log (``event
 hands each new event, in ``seq`` order, to the handlers that surfaces registered with
 ``subscribe``; the handlers turn it into emits on their namespaces. Because it follows the
 database, it works the same in run_kiosk.py and in a separate run_display.py process.
+
+Message-queue mode (``TERMINPRAXIS_MESSAGE_QUEUE=redis://…``): exactly one process follows the
+log and emits; Flask-SocketIO carries its emits through the queue to every server's clients.
+run_display.py then sets ``RELAY_FOLLOW=false`` (it only answers snapshots from the shared
+database), while run_kiosk.py follows and emits as usual. ``TERMINPRAXIS_RELAY_FOLLOW`` overrides.
 """
 from __future__ import annotations
 
@@ -25,10 +30,12 @@ class Relay:
         self.handlers: list[Handler] = []
         self.seq = 0
         self.running = False
+        self.following = False
 
     def subscribe(self, handler: Handler) -> Handler:
-        """Register ``handler(event)``; usable as a decorator."""
-        self.handlers.append(handler)
+        """Register ``handler(event)``; usable as a decorator (registering twice is a no-op)."""
+        if handler not in self.handlers:
+            self.handlers.append(handler)
         return handler
 
     def dispatch(self, batch: list[Event]) -> None:
@@ -42,7 +49,15 @@ class Relay:
         if self.running:
             return
         self.running = True
+        follow = app.config.get("RELAY_FOLLOW")
+        self.following = True if follow is None else _truthy(follow)
+        if not self.following:
+            print("  Events  from the message queue (another process follows the log)", flush=True)
+            return
         socketio.start_background_task(self._follow, app)
+
+    def stop(self) -> None:
+        self.running = False
 
     def _follow(self, app: Flask) -> None:
         interval = app.config["DISPLAY_FOLLOW_INTERVAL_MS"] / 1000
@@ -51,10 +66,24 @@ class Relay:
         while self.running:
             with app.app_context():
                 try:
-                    self.dispatch(events.since(engine.db, self.seq))
-                except Exception:  # a handler's bug must not stop every board's updates
-                    app.logger.exception("relay: dispatching events failed")
-            socketio.sleep(interval)
+                    batch = events.since(engine.db, self.seq)
+                except Exception:  # e.g. the database briefly locked: try again next tick
+                    app.logger.exception("relay: reading the event log failed")
+                    batch = []
+                for event in batch:
+                    for handler in self.handlers:
+                        try:
+                            handler(event)
+                        except Exception:  # one handler's bug must not stop the others or later events
+                            app.logger.exception("relay: handler %r failed on event %s", handler, event.seq)
+                    self.seq = event.seq
+            socketio.sleep(interval if len(batch) < 1000 else 0)
 
 
 relay = Relay()
+
+
+def _truthy(value: object) -> bool:
+    if isinstance(value, str):
+        return value.strip().lower() not in ("", "0", "false", "no", "off")
+    return bool(value)

@@ -1,0 +1,319 @@
+"""Board fan-out: call → every connected board received it, for 100 / 1,000 / 5,000 boards.
+
+Each scenario starts the server(s) as subprocesses on a fresh database, connects the boards
+with a light websocket client (bench/wsclient.py) spread over worker processes, then makes
+calls and records when each board received its ``called`` event (CLOCK_MONOTONIC is shared by
+all processes). Scenarios:
+
+* ``baseline``  bare Flask-SocketIO + eventlet server that only re-emits (bench/bare_server.py);
+  the call is an HTTP POST that emits.
+* ``kiosk``     run_kiosk.py; the call is committed by a desk (Engine.call_next on the shared
+  database) and reaches the boards through the relay that follows the event log.
+* ``display``   run_display.py following the database (the separate hallway process).
+* ``mq``        run_kiosk.py follows and emits through Redis; boards spread over N run_display.py.
+
+Usage: python -m bench.board_fanout [--clients 100,1000,5000] [--rounds 20] [--quick]
+"""
+from __future__ import annotations
+
+import argparse
+import multiprocessing as mp
+import os
+import random
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import tomllib
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+CONFIG = ROOT / "config" / "demo-office.toml"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    if not ordered:
+        return float("nan")
+    k = (len(ordered) - 1) * p / 100
+    lo, hi = int(k), min(int(k) + 1, len(ordered) - 1)
+    return ordered[lo] + (ordered[hi] - ordered[lo]) * (k - lo)
+
+
+# --- servers ----------------------------------------------------------------------------------
+
+class Server:
+    def __init__(self, argv: list[str], env: dict[str, str], port: int, log: Path):
+        self.port = port
+        self.url = f"http://127.0.0.1:{port}"
+        self.process = subprocess.Popen(argv, cwd=ROOT, env=env, stdout=open(log, "ab"), stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + 30
+        while True:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"{argv[1]} exited; see {log}")
+            try:
+                with urllib.request.urlopen(self.url + "/healthz", timeout=1):
+                    break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise RuntimeError(f"{argv[1]} did not start; see {log}")
+                time.sleep(0.1)
+
+    def rss_mb(self) -> float:
+        try:
+            for line in Path(f"/proc/{self.process.pid}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) / 1024
+        except OSError:
+            pass
+        return float("nan")
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+
+
+def terminpraxis_env(db: Path, **extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TERMINPRAXIS_")}
+    env.update({"TERMINPRAXIS_DATABASE": str(db), "TERMINPRAXIS_CONFIG": str(CONFIG),
+                "TERMINPRAXIS_SYNCHRONOUS": "NORMAL", "PYTHONUNBUFFERED": "1"}, **extra)
+    return env
+
+
+# --- board workers ----------------------------------------------------------------------------
+
+def worker(port: int, count: int, pipe) -> None:
+    sys.path.insert(0, str(ROOT))
+    from bench.wsclient import Swarm
+
+    received: dict[str, list[float]] = {}
+
+    def on_event(conn, name, data, at):
+        if name == "called":
+            received.setdefault(data["number"], []).append(at)
+
+    swarm = Swarm("127.0.0.1", port)
+    try:
+        swarm.open(count, on_event)
+    except Exception as error:  # report and stop
+        pipe.send(("error", str(error)))
+        return
+    pipe.send(("ready", len(swarm.conns)))
+    while True:
+        if pipe.poll():
+            message = pipe.recv()
+            if message == "stop":
+                break
+            if message == "flush":  # a round timed out: hand in what arrived
+                for number, times in received.items():
+                    pipe.send(("got", number, times))
+                received.clear()
+                pipe.send(("flushed",))
+        swarm.poll(on_event, 0.002)
+        for number in [n for n, times in received.items() if len(times) >= count]:
+            pipe.send(("got", number, received.pop(number)))
+    swarm.close()
+
+
+class Boards:
+    def __init__(self, ports_and_counts: list[tuple[int, int]]):
+        self.parts = []
+        for port, count in ports_and_counts:
+            parent, child = mp.Pipe()
+            process = mp.Process(target=worker, args=(port, count, child), daemon=True)
+            process.start()
+            self.parts.append((process, parent, count))
+        for process, pipe, count in self.parts:
+            if not pipe.poll(180):
+                raise RuntimeError("boards did not connect within 180 s")
+            message = pipe.recv()
+            if message[0] != "ready":
+                raise RuntimeError(f"boards failed to connect: {message[1]}")
+        self.total = sum(count for _, _, count in self.parts)
+
+    def collect(self, number: str, timeout: float = 10) -> list[float]:
+        times: list[float] = []
+        for _, pipe, _ in self.parts:
+            if pipe.poll(timeout):
+                message = pipe.recv()
+                if message[0] == "got" and message[1] == number:
+                    times += message[2]
+                    continue
+            pipe.send("flush")
+            while True:
+                message = pipe.recv()
+                if message[0] == "flushed":
+                    break
+                if message[1] == number:
+                    times += message[2]
+        return times
+
+    def close(self) -> None:
+        for process, pipe, _ in self.parts:
+            pipe.send("stop")
+            process.join(10)
+            if process.is_alive():
+                process.terminate()
+
+
+# --- scenarios --------------------------------------------------------------------------------
+
+def prepare_database(folder: Path, walk_ins: int):
+    from queue_core import Engine, Office, SystemClock, connect
+
+    with CONFIG.open("rb") as handle:
+        office = Office.from_mapping({**tomllib.load(handle), "walk_in_cutoff_min": 0})
+    engine = Engine(connect(folder / "bench.db", "NORMAL"), office, SystemClock())
+    for _ in range(walk_ins):
+        engine.walk_in("unterlagen")
+    return engine
+
+
+def run(scenario: str, clients: int, rounds: int, workers: int, follow_ms: int = 50, displays: int = 2,
+        mq_url: str | None = None) -> dict:
+    folder = Path(tempfile.mkdtemp(prefix="terminpraxis-bench-"))
+    servers: list[Server] = []
+    engine = None
+    boards = None
+    try:
+        python = sys.executable
+        if scenario == "baseline":
+            port = free_port()
+            servers.append(Server([python, "bench/bare_server.py", "--port", str(port)], dict(os.environ), port,
+                                  folder / "bare.log"))
+            targets = [port]
+        else:
+            engine = prepare_database(folder, rounds + 2)
+            env = terminpraxis_env(folder / "bench.db", TERMINPRAXIS_DISPLAY_FOLLOW_INTERVAL_MS=str(follow_ms))
+            if scenario == "kiosk":
+                scripts = ["run_kiosk.py"]
+            elif scenario == "display":
+                scripts = ["run_display.py"]
+            elif scenario == "mq":
+                env["TERMINPRAXIS_MESSAGE_QUEUE"] = mq_url
+                scripts = ["run_kiosk.py"] + ["run_display.py"] * displays
+            else:
+                raise ValueError(scenario)
+            for script in scripts:
+                port = free_port()
+                servers.append(Server([python, script, "--host", "127.0.0.1", "--port", str(port)], env, port,
+                                      folder / f"{script}.{port}.log"))
+            targets = [s.port for s in (servers[1:] if scenario == "mq" else servers)]
+        # spread the boards over the target servers and the worker processes
+        shares = []
+        per_target = [clients // len(targets) + (i < clients % len(targets)) for i in range(len(targets))]
+        for port, count in zip(targets, per_target):
+            k = max(1, round(workers * count / clients))
+            shares += [(port, count // k + (i < count % k)) for i in range(k)]
+        began = time.monotonic()
+        boards = Boards(shares)
+        connect_s = time.monotonic() - began
+        time.sleep(1.0)
+        deliveries: list[float] = []
+        last: list[float] = []
+        missing = 0
+        for r in range(rounds):
+            if scenario == "baseline":
+                number = f"B {r:03d}"
+                t0 = time.monotonic()
+                urllib.request.urlopen(urllib.request.Request(
+                    f"http://127.0.0.1:{targets[0]}/trigger?number={number.replace(' ', '+')}", method="POST"),
+                    timeout=10).read()
+            else:
+                call = engine.call_next("214", "abraun")
+                t0 = time.monotonic()
+                number = call.ticket.number
+            times = boards.collect(number)
+            missing += clients - len(times)
+            if times:
+                deliveries += [(t - t0) * 1000 for t in times]
+                last.append((max(times) - t0) * 1000)
+            if scenario != "baseline":
+                engine.finish(call.ticket.id)
+            # let the finish update drain; the jitter makes calls land at random phases of the relay's poll
+            time.sleep((0.4 if clients <= 1000 else 1.0) + random.random() * 0.1)
+        rss = [s.rss_mb() for s in servers]
+        return {"scenario": scenario, "clients": clients, "rounds": rounds, "connect_s": connect_s,
+                "p50": percentile(deliveries, 50), "p99": percentile(deliveries, 99),
+                "all_p50": percentile(last, 50), "all_p99": percentile(last, 99), "missing": missing,
+                "servers": len(servers), "rss_mb": sum(rss), "follow_ms": follow_ms if scenario != "baseline" else None}
+    finally:
+        if boards:
+            boards.close()
+        for server in servers:
+            server.stop()
+        if engine:
+            engine.db.close()
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+LABELS = {"baseline": "bare Flask-SocketIO (re-emit only)", "kiosk": "run_kiosk.py (relay follows DB)",
+          "display": "run_display.py (follows DB)", "mq": "run_kiosk.py → Redis → run_display.py ×{n}"}
+
+
+def table(results: list[dict]) -> str:
+    lines = ["| server | boards | delivery p50 / p99 ms | all received p50 / p99 ms | missed | connect s | RSS MB |",
+             "|---|---:|---:|---:|---:|---:|---:|"]
+    for r in results:
+        label = LABELS[r["scenario"]].format(n=r["servers"] - 1)
+        if r.get("follow_ms") is not None:
+            label += f", poll {r['follow_ms']} ms"
+        if "error" in r:
+            lines.append(f"| {label} | {r['clients']:,} | failed: {r['error']} | | | | |")
+            continue
+        lines.append(f"| {label} | {r['clients']:,} | {r['p50']:.1f} / {r['p99']:.1f} | {r['all_p50']:.1f} / "
+                     f"{r['all_p99']:.1f} | {r['missing']} | {r['connect_s']:.1f} | {r['rss_mb']:.0f} |")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description="Board fan-out benchmark")
+    parser.add_argument("--clients", default="100,1000,5000")
+    parser.add_argument("--rounds", type=int, default=20)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--follow-ms", type=int, default=50,
+                        help="the relay's poll interval (DISPLAY_FOLLOW_INTERVAL_MS; shipped default 50)")
+    parser.add_argument("--scenarios", default="baseline,kiosk,display,mq")
+    parser.add_argument("--mq", default=os.environ.get("TERMINPRAXIS_BENCH_REDIS_URL") or os.environ.get("TERMINPRAXIS_TEST_REDIS_URL", ""),
+                        help="redis:// URL for the message-queue scenario (skipped without)")
+    args = parser.parse_args(argv or [])
+    counts = [int(c) for c in args.clients.split(",")]
+    scenarios = args.scenarios.split(",")
+    print(f"## Board fan-out ({os.cpu_count()} CPUs, Python {sys.version.split()[0]})", flush=True)
+    results = []
+    plan = []
+    for count in counts:
+        for scenario in scenarios:
+            if scenario == "display" and count != counts[0]:
+                continue  # the follow latency is measured once, at the smallest size
+            if scenario == "mq" and (not args.mq or count < 1000):
+                continue
+            plan.append((scenario, count))
+    for scenario, count in plan:
+        rounds = args.rounds if count <= 1000 else max(5, args.rounds // 2)
+        try:
+            result = run(scenario, count, rounds, args.workers, follow_ms=args.follow_ms, mq_url=args.mq or None)
+        except Exception as error:
+            result = {"scenario": scenario, "clients": count, "error": str(error)[:80], "servers": 1}
+        results.append(result)
+        print(table([result]).splitlines()[-1], flush=True)
+    print()
+    print(table(results), flush=True)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

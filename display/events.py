@@ -1,0 +1,152 @@
+"""The /board namespace: snapshot on every connect, ``called``/``update`` events in ``seq`` order,
+snapshot on request (the client asks when it sees a gap), heartbeats.
+
+Every event of the log reaches every board exactly once, as ``called`` (a call or recall at a
+desk of the board's zone) or as ``update`` (waiting counts, estimate), so a board's ``seq``
+numbers are consecutive and any gap means a lost message.
+"""
+from __future__ import annotations
+
+import threading
+import time
+from typing import Any
+
+from flask import current_app, request
+from flask_socketio import emit, join_room
+
+from queue_core.clock import to_db
+from queue_core.events import Event
+from web.extensions import socketio
+from web.realtime import relay
+
+from .board import UnknownZone, local_time, normalise_zone, reader, room_name, zone_of_desk, zones
+
+NAMESPACE = "/board"
+CALL_KINDS = ("called", "recalled")
+
+
+# --- per-board health (last seen, zone, sound enabled), in memory of this process -------------
+
+class Boards:
+    """What each connected board last reported; the admin page reads ``all()``."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._boards: dict[str, dict[str, Any]] = {}
+
+    def seen(self, sid: str, **fields: Any) -> dict[str, Any]:
+        with self._lock:
+            board = self._boards.setdefault(sid, {"sid": sid, "connected_at": time.time(), "zone": None,
+                                                  "sound_enabled": None, "connected": True, "seq": 0})
+            board.update(fields, last_seen=time.time())
+            return dict(board)
+
+    def gone(self, sid: str) -> None:
+        with self._lock:
+            if sid in self._boards:
+                self._boards[sid]["connected"] = False
+                self._boards[sid]["last_seen"] = time.time()
+            # keep at most a day's worth of disconnected entries
+            stale = [k for k, v in self._boards.items() if not v["connected"] and time.time() - v["last_seen"] > 86400]
+            for key in stale:
+                del self._boards[key]
+
+    def all(self) -> list[dict[str, Any]]:
+        with self._lock:
+            return [dict(b) for b in self._boards.values()]
+
+
+boards = Boards()
+
+
+# --- socket handlers --------------------------------------------------------------------------
+
+def _zone_from_request() -> str | None:
+    reader_ = reader()
+    try:
+        return normalise_zone(reader_.office, request.args.get("zone"))
+    except UnknownZone:
+        return None  # the page refuses unknown zones; a hand-made client simply gets the whole house
+
+
+def on(message: str):
+    """``socketio.on(message, namespace="/board")`` that survives the next ``socketio.init_app``.
+
+    Flask-SocketIO keeps a handler for later ``init_app`` calls only if it was declared before
+    the first one; this module is imported after it (create_app runs init_app first, and tests
+    create many apps), so the handler is kept in ``socketio.handlers`` and put on the current
+    server explicitly.
+    """
+    def decorator(handler):
+        server, socketio.server = socketio.server, None
+        try:
+            socketio.on(message, namespace=NAMESPACE)(handler)
+        finally:
+            socketio.server = server
+        if server is not None:
+            name, wrapped, namespace = socketio.handlers[-1]
+            server.on(name, wrapped, namespace=namespace)
+        return handler
+    return decorator
+
+
+@on("connect")
+def on_connect(auth: Any = None):
+    zone = _zone_from_request()
+    join_room(room_name(zone))
+    boards.seen(request.sid, zone=zone, connected=True)
+    emit("snapshot", reader().snapshot(zone))
+
+
+@on("disconnect")
+def on_disconnect(*_args: Any):
+    boards.gone(request.sid)
+
+
+@on("snapshot")
+def on_snapshot_request(*_args: Any):
+    """The client saw a gap (or just woke up): send the full state again."""
+    zone = _zone_from_request()
+    emit("snapshot", reader().snapshot(zone))
+
+
+@on("heartbeat")
+def on_heartbeat(data: Any = None):
+    data = data if isinstance(data, dict) else {}
+    fields: dict[str, Any] = {"zone": _zone_from_request()}
+    if isinstance(data.get("sound_enabled"), bool):
+        fields["sound_enabled"] = data["sound_enabled"]
+    if isinstance(data.get("seq"), int):
+        fields["seq"] = data["seq"]
+    boards.seen(request.sid, **fields)
+    return {"ok": True, "seq": reader().latest_seq()}
+
+
+# --- events from the log → emits --------------------------------------------------------------
+
+def call_payload(event: Event) -> dict[str, Any]:
+    """Only what the hallway may see and hear: number, room, time, the language to speak."""
+    data = event.data
+    return {"seq": event.seq, "number": data.get("number"), "room": data.get("room"),
+            "called_at": event.at, "time": local_time(reader().office, event.at),
+            "recall": event.kind == "recalled", "language": data.get("language") or None}
+
+
+def on_event(event: Event) -> None:
+    """Relay subscriber: turn one log event into one message per board room."""
+    board = reader(current_app._get_current_object())
+    if event.location != board.office.location:
+        payload = {"seq": event.seq}
+        for zone in [None, *zones(board.office)]:
+            socketio.emit("update", payload, namespace=NAMESPACE, to=room_name(zone))
+        return
+    update = {"seq": event.seq, **board.counts()}
+    call_zone = zone_of_desk(board.office, event.desk) if event.kind in CALL_KINDS else None
+    for zone in [None, *zones(board.office)]:
+        if event.kind in CALL_KINDS and (zone is None or zone == call_zone):
+            socketio.emit("called", {**call_payload(event), **update}, namespace=NAMESPACE, to=room_name(zone))
+        else:
+            socketio.emit("update", update, namespace=NAMESPACE, to=room_name(zone))
+
+
+relay.subscribe(on_event)

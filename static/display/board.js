@@ -1,0 +1,227 @@
+/* Hallway board client: snapshot on (re)connect, events applied in seq order, snapshot on a gap,
+   chime + speech for each call, a small "reconnecting" mark, never blank. No innerHTML with data. */
+(function () {
+  "use strict";
+  var root = document.getElementById("board");
+  var config = JSON.parse(document.getElementById("board-config").textContent);
+  var zone = root.dataset.zone || "";
+  var history = parseInt(root.dataset.history, 10) || 6;
+  var highlightMs = (parseFloat(root.dataset.highlightS) || 10) * 1000;
+  var heartbeatMs = (parseFloat(root.dataset.heartbeatS) || 30) * 1000;
+  var timeZone = root.dataset.timezone || "Europe/Berlin";
+  var chime = document.getElementById("chime");
+  var soundMark = document.getElementById("sound-mark");
+  var state = null;
+  var clockOffset = 0;  // server time − browser time, ms
+  var freshTimer = null;
+  var soundEnabled = null;  // unknown until the first chime or the first click
+  var awaitingSnapshot = false;
+  var stats = window.boardStats = {snapshots: 0, calls: 0, chimes: 0, chimeBlocked: 0, gaps: 0, spoken: []};
+
+  function $(id) { return document.getElementById(id); }
+  function text(el, value) { el.textContent = value == null ? "" : String(value); }
+
+  function render() {
+    var called = state.called || [];
+    var newest = called[0];
+    var section = $("newest");
+    section.classList.toggle("has-call", !!newest);
+    text($("newest-number"), newest ? newest.number : "");
+    text($("newest-room"), newest ? newest.room : "");
+    var list = $("calls");
+    while (list.firstChild) list.removeChild(list.firstChild);
+    called.slice(1, history + 1).forEach(function (call) {
+      var li = document.createElement("li");
+      ["number", "room", "time"].forEach(function (key) {
+        var span = document.createElement("span");
+        span.className = key;
+        text(span, call[key]);
+        li.appendChild(span);
+      });
+      list.appendChild(li);
+    });
+    var waiting = state.waiting || {};
+    text($("waiting-appointment"), waiting.appointment != null ? waiting.appointment : "–");
+    text($("waiting-walk-in"), waiting.walk_in != null ? waiting.walk_in : "–");
+    var hasEstimate = state.walk_in_wait_min != null;
+    document.querySelectorAll(".estimate-part").forEach(function (el) { el.hidden = !hasEstimate; });
+    text($("estimate"), hasEstimate ? config.texts.estimate.replace("%(min)s", state.walk_in_wait_min) : "");
+    text($("ticker"), state.message || "");
+    root.dataset.seq = state.seq;
+  }
+
+  function highlight() {
+    var section = $("newest");
+    section.classList.add("fresh");
+    clearTimeout(freshTimer);
+    freshTimer = setTimeout(function () { section.classList.remove("fresh"); }, highlightMs);
+  }
+
+  function applySnapshot(snapshot) {
+    stats.snapshots += 1;
+    awaitingSnapshot = false;
+    state = snapshot;
+    if (snapshot.server_time) clockOffset = Date.parse(snapshot.server_time) - Date.now();
+    render();
+  }
+
+  function applyCounts(event) {
+    if (event.waiting) state.waiting = event.waiting;
+    if ("walk_in_wait_min" in event) state.walk_in_wait_min = event.walk_in_wait_min;
+  }
+
+  function applyCall(event) {
+    var entry = {number: event.number, room: event.room, called_at: event.called_at, time: event.time};
+    state.called = [entry].concat((state.called || []).filter(function (c) { return c.number !== event.number; }))
+      .slice(0, history + 1);
+  }
+
+  // Events must come in seq order; a gap means a lost message: ask for the full state.
+  function onEvent(kind, event) {
+    if (!state || typeof event.seq !== "number") return;
+    if (event.seq <= state.seq) return;  // already in the snapshot
+    if (kind === "called") announce(event);  // never swallow a call, even on a gap
+    if (event.seq !== state.seq + 1) {
+      stats.gaps += 1;
+      if (kind === "called") { applyCall(event); render(); highlight(); }
+      requestSnapshot();
+      return;
+    }
+    state.seq = event.seq;
+    applyCounts(event);
+    if (kind === "called") { applyCall(event); highlight(); }
+    render();
+  }
+
+  function requestSnapshot() {
+    if (awaitingSnapshot) return;
+    awaitingSnapshot = true;
+    socket.emit("snapshot");
+    setTimeout(function () { awaitingSnapshot = false; }, 3000);
+  }
+
+  // --- sound: chime, then the call spoken in German and in the visitor's language ---------------
+  var queue = [];
+  var speaking = false;
+
+  function spokenNumber(number) {  // "W 012" → "W 12": numbers are spoken as numbers
+    return String(number || "").replace(/(^|\s)0+(\d)/g, "$1$2");
+  }
+
+  function phrase(lang, recall, event) {
+    var p = config.phrases[lang] || config.phrases.de;
+    return {lang: p.lang, text: (recall ? p.recall : p.call)
+      .replace("%(number)s", spokenNumber(event.number)).replace("%(room)s", event.room || "")};
+  }
+
+  function announce(event) {
+    stats.calls += 1;
+    var lines = [phrase("de", event.recall, event)];
+    var lang = (event.language || "de").split("-")[0].toLowerCase();
+    if (lang !== "de" && config.phrases[lang]) lines.push(phrase(lang, event.recall, event));
+    queue.push(lines);
+    if (!speaking) next();
+  }
+
+  function next() {
+    var lines = queue.shift();
+    if (!lines) { speaking = false; return; }
+    speaking = true;
+    playChime(function () { speak(lines, next); });
+  }
+
+  function playChime(done) {
+    var finished = false;
+    function finish() { if (!finished) { finished = true; done(); } }
+    try {
+      chime.currentTime = 0;
+      var playing = chime.play();
+      if (playing && playing.then) {
+        playing.then(function () { setSound(true); }, function () { stats.chimeBlocked += 1; setSound(false); finish(); });
+      }
+    } catch (e) { setSound(false); finish(); return; }
+    chime.onended = finish;
+    setTimeout(finish, 2500);
+  }
+
+  chime.addEventListener("play", function () {
+    if (chime.muted) return;  // the silent unlock/probe is not a chime
+    stats.chimes += 1; root.dataset.chimes = stats.chimes;
+  });
+
+  function speak(lines, done) {
+    if (!window.speechSynthesis || !window.SpeechSynthesisUtterance) { done(); return; }
+    var pending = lines.length;
+    var timer = setTimeout(done, 15000);
+    lines.forEach(function (line) {
+      stats.spoken.push(line);
+      var utterance = new SpeechSynthesisUtterance(line.text);
+      utterance.lang = line.lang;
+      utterance.rate = 0.9;
+      utterance.onend = utterance.onerror = function () {
+        pending -= 1;
+        if (pending === 0) { clearTimeout(timer); done(); }
+      };
+      window.speechSynthesis.speak(utterance);
+    });
+  }
+
+  function setSound(enabled) {
+    if (soundEnabled === enabled) return;
+    soundEnabled = enabled;
+    soundMark.hidden = enabled;
+    heartbeat();
+  }
+
+  function enableSound() {
+    // A user gesture unlocks audio: play the chime muted once, then report.
+    chime.muted = true;
+    var p = chime.play();
+    var after = function () { chime.pause(); chime.muted = false; chime.currentTime = 0; };
+    if (p && p.then) p.then(function () { after(); setSound(true); }, after); else after();
+  }
+  soundMark.addEventListener("click", enableSound);
+  document.addEventListener("click", function (e) { if (e.target !== soundMark && soundEnabled !== true) enableSound(); });
+
+  // --- clock ---------------------------------------------------------------------------------
+  var clockFormat = new Intl.DateTimeFormat("de-DE", {hour: "2-digit", minute: "2-digit", timeZone: timeZone});
+  function tick() {
+    var now = new Date(Date.now() + clockOffset);
+    var clock = $("clock");
+    text(clock, clockFormat.format(now));
+    clock.setAttribute("datetime", now.toISOString());
+  }
+
+  // --- connection ----------------------------------------------------------------------------
+  applySnapshot(config.snapshot);  // server-rendered state: the board is never blank
+  stats.snapshots = 0;
+  tick();
+  setInterval(tick, 1000);
+
+  var socket = io("/board", {query: zone ? {zone: zone} : {}, reconnectionDelayMax: 3000});
+  window.boardSocket = socket;
+  socket.on("connect", function () { $("reconnecting").hidden = true; root.dataset.connected = "1"; heartbeat(); });
+  socket.on("disconnect", function () { $("reconnecting").hidden = false; root.dataset.connected = "0"; });
+  socket.on("connect_error", function () { $("reconnecting").hidden = false; });
+  socket.on("snapshot", applySnapshot);
+  socket.on("called", function (event) { onEvent("called", event); });
+  socket.on("update", function (event) { onEvent("update", event); });
+
+  function heartbeat() {
+    if (!socket || !socket.connected) return;
+    var beat = {seq: state ? state.seq : 0};
+    if (soundEnabled !== null) beat.sound_enabled = soundEnabled;
+    socket.emit("heartbeat", beat);
+  }
+  setInterval(heartbeat, heartbeatMs);
+
+  // Audio may be blocked until the first interaction: find out now, quietly.
+  (function probeSound() {
+    chime.muted = true;
+    var p = chime.play();
+    if (p && p.then) {
+      p.then(function () { chime.pause(); chime.muted = false; chime.currentTime = 0; setSound(true); },
+             function () { chime.muted = false; setSound(false); });
+    }
+  })();
+})();
