@@ -1,6 +1,17 @@
-"""The desk surface (blueprint, socket handlers). create_app() calls init_app()."""
+"""The desk surface: staff sign-in, the desk page, phone booking, the staff API and /desk socket.
+
+Routes and handlers are defined at module level (desk.routes, desk.api, desk.events); init_app()
+only registers them, because create_app() runs many times in the tests.
+"""
 from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    """Register this surface's blueprint, API routes and Socket.IO handlers."""
+    """Register this surface's blueprint, API routes, Socket.IO handlers and sign-in/CSRF."""
+    from web import auth
+
+    from . import admin, api, events, routes  # noqa: F401  (api and events register on import)
+
+    auth.init_app(app)
+    app.register_blueprint(routes.bp)
+    app.register_blueprint(admin.bp)

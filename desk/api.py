@@ -1,0 +1,312 @@
+"""The staff API on /api/v1 (design: "API v1"): appointments, slots, calls and the ticket's actions.
+
+Every route needs a staff session (plus the CSRF header for writes) or a bearer token; errors
+use the API's JSON format; engine refusals (QueueError) become 4xx through web.api.
+"""
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from flask import current_app, request
+from flask_babel import gettext as _
+
+from queue_core import events, slots as slot_finder
+from queue_core.errors import InvalidInput, NotFound
+from queue_core.models import Reason
+from web.api import bp, json_body
+from web.auth import current_user, login_required
+from web.engine import get_engine
+
+from . import audit, queries
+
+TEXT_MAX = {"name": 200, "birth_date": 10, "phone": 50, "concern": 500, "notes": 2000, "language": 16,
+            "service": 64, "staff": 40, "initial": 4}
+DOCUMENTS_MAX = 30
+ACTIONS = ("recall", "start", "finish", "no-show", "requeue", "transfer", "cancel", "call")
+
+
+ID_MAX = 2**63 - 1
+
+
+def known_id(value: int, what: str) -> int:
+    """Ids beyond SQLite's integer range cannot exist (and would overflow the driver)."""
+    if not 0 < value <= ID_MAX:
+        raise NotFound(f"no such {what}", field=what)
+    return value
+
+
+def text_field(data: dict, key: str, required: bool = False) -> str | None:
+    value = data.get(key)
+    if value is None or (isinstance(value, str) and not value.strip()):
+        if required:
+            raise InvalidInput(f"{key} is required", field=key)
+        return None
+    if not isinstance(value, str):
+        raise InvalidInput(f"{key} must be text", field=key)
+    value = value.strip()
+    if len(value) > TEXT_MAX.get(key, 200):
+        raise InvalidInput(f"{key} may have at most {TEXT_MAX.get(key, 200)} characters", field=key)
+    return value
+
+
+def parse_starts_at(value: Any, office) -> datetime:
+    """ISO 8601; a time without offset is read as office-local time."""
+    if not isinstance(value, str) or not 10 <= len(value) <= 40:
+        raise InvalidInput("starts_at must be an ISO 8601 date and time", field="starts_at")
+    try:
+        when = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        raise InvalidInput("starts_at must be an ISO 8601 date and time", field="starts_at") from None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=office.timezone)
+    if not 2000 <= when.year <= 2999:
+        raise InvalidInput("starts_at is not a plausible date", field="starts_at")
+    return when
+
+
+def int_field(value: Any, key: str, low: int, high: int) -> int:
+    if isinstance(value, bool):
+        raise InvalidInput(f"{key} must be a whole number", field=key)
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        raise InvalidInput(f"{key} must be a whole number", field=key) from None
+    if isinstance(value, float) and value != number:
+        raise InvalidInput(f"{key} must be a whole number", field=key)
+    if not low <= number <= high:
+        raise InvalidInput(f"{key} must be between {low} and {high}", field=key)
+    return number
+
+
+def documents_field(value: Any) -> list[str]:
+    if value is None:
+        return []
+    if not isinstance(value, list) or len(value) > DOCUMENTS_MAX or \
+            not all(isinstance(d, str) and 0 < len(d.strip()) <= 200 for d in value):
+        raise InvalidInput("documents must be a list of short texts", field="documents")
+    return [d.strip() for d in value]
+
+
+def book_from(data: dict, actor: str):
+    """Validate a booking request (API or form) and book it through the engine."""
+    engine = get_engine()
+    service = text_field(data, "service", required=True)
+    engine.office.service(service)
+    staff = text_field(data, "staff")
+    duration = data.get("duration_min")
+    starts_at = parse_starts_at(data.get("starts_at"), engine.office)
+    horizon = int(current_app.config.get("BOOKING_HORIZON_DAYS", 366))
+    if starts_at > engine.now() + timedelta(days=horizon):
+        raise InvalidInput(f"appointments can be booked at most {horizon} days ahead", field="starts_at")
+    return engine.book_appointment(
+        service=service, starts_at=starts_at, staff=staff,
+        duration_min=None if duration in (None, "") else int_field(duration, "duration_min", 1, 480),
+        name=text_field(data, "name", required=True), birth_date=text_field(data, "birth_date"),
+        phone=text_field(data, "phone"), concern=text_field(data, "concern"), notes=text_field(data, "notes"),
+        documents=documents_field(data.get("documents")), language=text_field(data, "language"), actor=actor)
+
+
+@bp.post("/appointments")
+@login_required()
+def book_appointment():
+    appointment = book_from(json_body(), current_user()["username"])
+    engine = get_engine()
+    return {"id": appointment.id, "code": appointment.code,
+            "appointment": queries.appointment_json(engine, appointment)}, 201
+
+
+@bp.get("/appointments")
+@login_required()
+def list_appointments():
+    engine = get_engine()
+    raw = request.args.get("date")
+    if raw:
+        try:
+            day = date.fromisoformat(raw[:10]) if len(raw) == 10 else None
+        except ValueError:
+            day = None
+        if day is None:
+            raise InvalidInput("date must look like 2026-11-23", field="date")
+    else:
+        day = queries.today(engine)
+    staff = request.args.get("staff") or None
+    if staff is not None:
+        engine.office.caseworker(staff)
+    audit.record_reading(engine, current_user()["username"], "appointments_of_day", date=day.isoformat())
+    return {"date": day.isoformat(), "appointments": queries.day_appointments(engine, day, staff)}
+
+
+@bp.post("/appointments/<int:appointment_id>/cancel")
+@login_required()
+def cancel_appointment(appointment_id: int):
+    known_id(appointment_id, "appointment")
+    engine = get_engine()
+    appointment = engine.cancel_appointment(appointment_id, actor=current_user()["username"])
+    return {"appointment": queries.appointment_json(engine, appointment)}
+
+
+@bp.post("/appointments/<int:appointment_id>/by-post")
+@login_required()
+def appointment_by_post(appointment_id: int):
+    known_id(appointment_id, "appointment")
+    engine = get_engine()
+    appointment = engine.resolve_by_post(appointment_id, actor=current_user()["username"])
+    return {"appointment": queries.appointment_json(engine, appointment)}
+
+
+@bp.get("/slots")
+@login_required()
+def free_slots():
+    engine = get_engine()
+    args = request.args
+    service = args.get("service")
+    if not service:
+        raise InvalidInput("name a service", field="service")
+    days = int_field(args.get("days", 7), "days", 1, slot_finder.MAX_DAYS)
+    step = int_field(args.get("step", slot_finder.DEFAULT_STEP_MIN), "step", 5, 240)
+    limit = int_field(args.get("limit", 500), "limit", 1, 2000)
+    duration = args.get("duration_min")
+    duration = None if not duration else int_field(duration, "duration_min", 1, 480)
+    initial = args.get("initial") or None
+    if initial is not None and len(initial) > 40:
+        raise InvalidInput("the initial must be a letter A–Z", field="initial")
+    staff = args.get("staff") or None
+    found = slot_finder.free_slots(engine.db, engine.office, engine.now(), service, staff=staff, days=days,
+                                   step_min=step, duration_min=duration, initial=initial, limit=limit)
+    caseworkers = slot_finder.eligible_caseworkers(engine.office, service, staff, initial)
+    return {"service": service, "days": days,
+            "caseworkers": [{"username": c.username, "name": c.name} for c in caseworkers],
+            "slots": [s.as_dict(engine.office) for s in found]}
+
+
+def reason_json(engine, reason: Reason) -> dict[str, Any]:
+    starts = queries.local_hm(engine, reason.starts_at)
+    fits = queries.local_hm(engine, reason.fits_before)
+    texts = {
+        "appointment_due": _("Termin %(time)s, fällig", time=starts),
+        "appointment_early": _("Termin %(time)s, früh da – sonst keiner wartet", time=starts),
+        "walk_in_fits": _("ohne Termin, passt vor %(time)s", time=fits),
+        "walk_in": _("ohne Termin, der Reihe nach"),
+        "override": _("gezielter Aufruf: %(note)s", note=reason.note or ""),
+    }
+    return {"code": reason.code, "starts_at": starts, "fits_before": fits, "note": reason.note,
+            "text": texts.get(reason.code, reason.code)}
+
+
+def desk_key(desk: str) -> str:
+    if len(desk) > 40:
+        raise InvalidInput("unknown desk", field="desk")
+    get_engine().office.desk(desk)
+    return desk
+
+
+@bp.post("/desks/<desk>/call-next")
+@login_required()
+def call_next(desk: str):
+    engine = get_engine()
+    call = engine.call_next(desk_key(desk), current_user()["username"])
+    if call is None:
+        return "", 204
+    ticket = queries.ticket_json(engine, call.ticket)
+    ticket["reason"] = reason_json(engine, call.reason)
+    ticket["room"] = call.room
+    return {"ticket": ticket}
+
+
+@bp.post("/desks/<desk>/pause")
+@login_required()
+def pause_desk(desk: str):
+    get_engine().pause_desk(desk_key(desk), actor=current_user()["username"])
+    return {"desk": desk, "state": "paused"}
+
+
+@bp.post("/desks/<desk>/resume")
+@login_required()
+def resume_desk(desk: str):
+    get_engine().resume_desk(desk_key(desk), actor=current_user()["username"])
+    return {"desk": desk, "state": "open"}
+
+
+@bp.post("/tickets/<int:ticket_id>/<action>")
+@login_required()
+def ticket_action(ticket_id: int, action: str):
+    """recall, start, finish (+ outcome), no-show, requeue, transfer (+ service/staff), cancel;
+    call (+ desk, note): call this ticket out of turn (override)."""
+    known_id(ticket_id, "ticket")
+    if action not in ACTIONS:
+        raise InvalidInput("unknown action; use one of " + ", ".join(ACTIONS), field="action")
+    engine = get_engine()
+    actor = current_user()["username"]
+    data = json_body() if request.get_data() else {}
+    if action == "recall":
+        ticket = engine.recall(ticket_id, actor=actor)
+    elif action == "start":
+        ticket = engine.start(ticket_id, actor=actor)
+    elif action == "finish":
+        outcome = data.get("outcome", "done")
+        if not isinstance(outcome, str):
+            raise InvalidInput("outcome must be done, by_post or follow_up", field="outcome")
+        ticket = engine.finish(ticket_id, outcome=outcome, actor=actor)
+    elif action == "no-show":
+        ticket = engine.no_show(ticket_id, actor=actor)
+    elif action == "requeue":
+        ticket = engine.requeue(ticket_id, actor=actor)
+    elif action == "transfer":
+        service, staff = text_field(data, "service"), text_field(data, "staff")
+        if service is not None:
+            engine.office.service(service)
+        ticket = engine.transfer(ticket_id, service=service, staff=staff, actor=actor)
+    elif action == "cancel":
+        ticket = engine.cancel_ticket(ticket_id, actor=actor)
+    else:  # call
+        desk = text_field(data, "desk", required=True)
+        note = data.get("note")
+        if note is not None and not isinstance(note, str):
+            raise InvalidInput("give a reason for calling out of turn", field="note")
+        call = engine.call_ticket(ticket_id, desk_key(desk), actor, note)
+        result = queries.ticket_json(engine, call.ticket)
+        result["reason"] = reason_json(engine, call.reason)
+        return {"ticket": result}
+    return {"ticket": queries.ticket_json(engine, ticket)}
+
+
+@bp.get("/appointments/<int:appointment_id>")
+@login_required()
+def appointment_details(appointment_id: int):
+    """One appointment with the visitor's details; each reading is recorded (who, when, which)."""
+    engine = get_engine()
+    appointment = engine.appointment(known_id(appointment_id, "appointment"))
+    audit.record_reading(engine, current_user()["username"], "appointment", appointment_id)
+    return {"appointment": queries.appointment_json(engine, appointment)}
+
+
+@bp.get("/desks/<desk>/state")
+@login_required()
+def desk_state(desk: str):
+    """Everything the desk page shows, for the signed-in caseworker at this desk (no names)."""
+    engine = get_engine()
+    return desk_view(engine, desk_key(desk), current_user())
+
+
+def desk_view(engine, desk: str, user: dict) -> dict[str, Any]:
+    caseworker = engine.office.staff.get(user["username"])
+    current = queries.current_ticket(engine, desk, user["username"])
+    current_json = None
+    if current is not None:
+        current_json = queries.ticket_json(engine, current)
+        reason = queries.last_call_reason(engine, current.id)
+        if reason:
+            current_json["reason"] = reason_json(engine, Reason(reason["code"] or "override",
+                                                                current.appointment_start, note=reason["note"]))
+    mine = [] if caseworker is None else queries.day_appointments(engine, queries.today(engine),
+                                                                   caseworker.username)
+    for item in mine:  # the list shows times and states; the details drawer shows (and records) the rest
+        for key in ("name", "birth_date", "phone", "notes", "code", "code_display"):
+            item.pop(key, None)
+    waiting = queries.waiting_for(engine, caseworker) if caseworker else queries.waiting_all(engine)
+    return {"desk": desk, "room": engine.room_of(desk), "desk_state": queries.desk_state(engine, desk),
+            "user": {"username": user["username"], "name": user["name"], "role": user["role"],
+                     "caseworker": caseworker is not None},
+            "current": current_json, "waiting": waiting, "appointments": mine,
+            "seq": events.latest_seq(engine.db)}

@@ -1,0 +1,213 @@
+"""Staff pages: sign-in, the desk, phone booking, the appointment slip and its .ics file."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+import segno
+from flask import (Blueprint, Response, abort, current_app, redirect, render_template, request, session,
+                   url_for)
+from flask_babel import gettext as _
+from icalendar import Calendar, Event as IcsEvent
+
+from queue_core import accounts
+from queue_core.codes import format_code
+from queue_core.errors import QueueError
+from queue_core.schedule import hours_text
+from web.auth import (current_user, has_role, login_required, note_failed_sign_in, safe_next, sign_in,
+                      sign_in_blocked, sign_out)
+from web.engine import get_engine
+
+from . import audit, queries
+from .api import book_from, known_id
+
+bp = Blueprint("desk", __name__)
+
+DEFAULT_DOCUMENTS = ["Personalausweis", "Kontoauszüge der letzten 3 Monate", "Mietvertrag",
+                     "Heizkostenabrechnung", "Lohnabrechnungen", "Bescheid (letzter Bewilligungsbescheid)"]
+FIELD_MAX = 200
+
+
+def document_choices() -> list[str]:
+    """The documents checklist: office config key ``documents`` (TOML list), else a default list."""
+    configured = current_app.config["OFFICE"].get("documents") or current_app.config.get("DOCUMENTS")
+    if isinstance(configured, list) and all(isinstance(d, str) for d in configured):
+        return configured
+    return DEFAULT_DOCUMENTS
+
+
+def chosen_desk() -> str | None:
+    desk = session.get("desk")
+    return desk if desk in get_engine().office.desks else None
+
+
+@bp.route("/desk/login", methods=["GET", "POST"])
+def login():
+    engine = get_engine()
+    office = engine.office
+    error = None
+    status = 200
+    next_url = safe_next(request.values.get("next"))
+    if request.method == "POST":
+        from web.auth import csrf
+
+        csrf.protect()
+        username = request.form.get("username", "")[:FIELD_MAX].strip().lower()
+        password = request.form.get("password", "")[:1000]
+        desk = request.form.get("desk") or None
+        if sign_in_blocked(username):
+            error, status = _("Zu viele Fehlversuche. Bitte warten Sie einige Minuten."), 429
+        else:
+            user = accounts.verify_password(engine.db, username, password) if username and password else None
+            if user is None:
+                note_failed_sign_in(username)
+                error, status = _("Benutzername oder Passwort stimmt nicht."), 401
+            elif desk is not None and desk not in office.desks:
+                error, status = _("Diesen Platz gibt es nicht."), 422
+            else:
+                sign_in(user)
+                response = redirect(next_url or url_for("desk.desk_page"))
+                if desk:
+                    session["desk"] = desk
+                    remember_desk(response, desk)
+                return response
+    return render_template("auth/login.html", office=office, error=error, next_url=next_url,
+                           desks=office.desks.values(), remembered_desk=request.cookies.get("tp_desk")), status
+
+
+@bp.post("/desk/logout")
+@login_required()
+def logout():
+    sign_out()
+    return redirect(url_for("desk.login"))
+
+
+@bp.get("/desk")
+@login_required()
+def desk_page():
+    engine = get_engine()
+    user = current_user()
+    response = current_app.make_response(render_template(
+        "desk/desk.html", office=engine.office, user=user, desk=chosen_desk(),
+        desks=engine.office.desks.values(), services=engine.office.services.values(),
+        colleagues=engine.office.staff.values(), is_admin=has_role(user, "admin")))
+    return response
+
+
+@bp.post("/desk/choose")
+@login_required()
+def choose_desk():
+    desk = request.form.get("desk")
+    if desk not in get_engine().office.desks:
+        abort(422)
+    session["desk"] = desk
+    return remember_desk(redirect(url_for("desk.desk_page")), desk)
+
+
+def remember_desk(response, desk: str):
+    """Remembered for the next sign-in on this computer (not secret: a room number)."""
+    response.set_cookie("tp_desk", desk, max_age=180 * 24 * 3600, samesite="Lax", httponly=True,
+                        secure=bool(current_app.config.get("SESSION_COOKIE_SECURE")))
+    return response
+
+
+def booking_context(**extra):
+    engine = get_engine()
+    return {"office": engine.office, "user": current_user(), "services": engine.office.services.values(),
+            "colleagues": engine.office.staff.values(), "documents": document_choices(), **extra}
+
+
+@bp.get("/desk/booking")
+@login_required()
+def booking():
+    prefill = {k: request.args.get(k, "")[:FIELD_MAX] for k in ("name", "service", "staff", "concern")}
+    return render_template("desk/booking.html", **booking_context(form=prefill, error=None))
+
+
+@bp.post("/desk/booking")
+@login_required()
+def booking_submit():
+    form = request.form
+    data = {k: form.get(k) for k in ("name", "service", "staff", "starts_at", "concern", "notes",
+                                     "phone", "birth_date", "language", "duration_min")}
+    data["documents"] = [d for d in form.getlist("documents") if d.strip()][:30]
+    extra = (form.get("documents_other") or "").strip()
+    if extra:
+        data["documents"].append(extra[:FIELD_MAX])
+    try:
+        appointment = book_from(data, current_user()["username"])
+    except QueueError as error:
+        return render_template("desk/booking.html", **booking_context(
+            form={k: (v if isinstance(v, str) else "") for k, v in data.items()},
+            error=error.message, error_field=error.details.get("field"))), error.status
+    return redirect(url_for("desk.slip", appointment_id=appointment.id, print=1))
+
+
+@bp.get("/desk/appointments")
+@login_required()
+def appointments_page():
+    """Today's (or ?date=) appointments of the office: cancel, by post, slip — for rebooking calls."""
+    engine = get_engine()
+    from datetime import date
+
+    try:
+        day = date.fromisoformat(request.args.get("date", "")) if request.args.get("date") else queries.today(engine)
+    except ValueError:
+        abort(400)
+    audit.record_reading(engine, current_user()["username"], "appointments_of_day", date=day.isoformat())
+    return render_template("desk/appointments.html", office=engine.office, user=current_user(), day=day,
+                           appointments=queries.day_appointments(engine, day),
+                           prev_day=day - timedelta(days=1), next_day=day + timedelta(days=1))
+
+
+def _appointment_for_slip(appointment_id: int):
+    engine = get_engine()
+    try:
+        appointment = engine.appointment(known_id(appointment_id, "appointment"))
+    except QueueError:
+        abort(404)
+    return engine, appointment
+
+
+@bp.get("/desk/appointments/<int:appointment_id>/slip")
+@login_required()
+def slip(appointment_id: int):
+    """The printable appointment slip for the caller (visitor-facing)."""
+    engine, appointment = _appointment_for_slip(appointment_id)
+    audit.record_reading(engine, current_user()["username"], "slip", appointment_id)
+    local = appointment.starts_at.astimezone(engine.office.timezone)
+    qr_uri = segno.make(f"CODE:{appointment.code}", error="m").svg_data_uri(scale=6, border=2)
+    caseworker = engine.office.staff.get(appointment.staff) if appointment.staff else None
+    return render_template("desk/slip.html", office=engine.office, appointment=appointment, local=local,
+                           code=format_code(appointment.code), qr_uri=qr_uri, caseworker=caseworker,
+                           service=engine.office.services.get(appointment.service),
+                           hours=hours_text(engine.office), auto_print=request.args.get("print") == "1",
+                           language=appointment.language)
+
+
+@bp.get("/desk/appointments/<int:appointment_id>.ics")
+@login_required()
+def ics(appointment_id: int):
+    """The appointment as an iCalendar file (no personal data beyond what the caller knows)."""
+    engine, appointment = _appointment_for_slip(appointment_id)
+    office = engine.office
+    service = office.services.get(appointment.service)
+    calendar = Calendar()
+    calendar.add("prodid", "-//Terminpraxis//Termin//DE")
+    calendar.add("version", "2.0")
+    event = IcsEvent()
+    event.add("uid", f"appointment-{appointment.id}-{appointment.code}@terminpraxis")
+    event.add("dtstamp", engine.now())
+    event.add("dtstart", appointment.starts_at)
+    event.add("dtend", appointment.starts_at + timedelta(minutes=appointment.duration_min))
+    event.add("summary", f"Termin: {office.name} – {service.name if service else appointment.service}")
+    lines = [f"Termincode: {format_code(appointment.code)}",
+             "Bitte am Eingang am Terminal mit dem Code oder QR-Code anmelden."]
+    if appointment.documents:
+        lines.append("Bitte mitbringen: " + ", ".join(appointment.documents))
+    if office.phone:
+        lines.append(f"Absagen oder verlegen: {office.phone}")
+    event.add("description", "\n".join(lines))
+    event.add("location", office.name)
+    calendar.add_component(event)
+    return Response(calendar.to_ical(), mimetype="text/calendar",
+                    headers={"Content-Disposition": f'attachment; filename="termin-{appointment.id}.ics"'})

@@ -1,0 +1,162 @@
+/* The desk page: state from GET /api/v1/desks/<desk>/state, actions through the staff API,
+   live over Socket.IO /desk (any update or a seq gap → re-read the state). */
+(function () {
+  "use strict";
+  var root = document.getElementById("desk");
+  if (!root) return;
+  var desk = root.dataset.desk;
+  var csrf = document.querySelector('meta[name="csrf-token"]').content;
+  var state = null, seq = 0, refreshing = false, again = false;
+  var $ = function (id) { return document.getElementById(id); };
+
+  function api(method, path, body) {
+    var options = {method: method, credentials: "same-origin",
+                   headers: {"X-CSRFToken": csrf, "Accept": "application/json"}};
+    if (body !== undefined) { options.headers["Content-Type"] = "application/json"; options.body = JSON.stringify(body); }
+    return fetch("/api/v1" + path, options).then(function (r) {
+      if (r.status === 204) return {status: 204, body: null};
+      return r.json().then(function (b) { return {status: r.status, body: b}; });
+    });
+  }
+  function say(text, isError) {
+    var m = $("message");
+    m.hidden = !text; m.textContent = text || "";
+    m.className = "message" + (isError ? " error" : "");
+  }
+  function li(parts) {
+    var item = document.createElement("li");
+    parts.forEach(function (p) {
+      var el = document.createElement(p.tag || "span");
+      if (p.cls) el.className = p.cls;
+      el.textContent = p.text;
+      if (p.click) { el.type = "button"; el.addEventListener("click", p.click); }
+      item.appendChild(el);
+    });
+    return item;
+  }
+  var STATES = {booked: "gebucht", checked_in: "da", cancelled: "abgesagt", missed: "nicht gekommen",
+                by_post: "per Post", waiting: "wartet", called: "aufgerufen", serving: "im Gespräch",
+                done: "fertig", no_show: "nicht erschienen"};
+
+  function render(s) {
+    state = s;
+    $("room").textContent = s.room || desk;
+    var cur = s.current;
+    $("current-number").textContent = cur ? cur.number : "–";
+    $("current-state").textContent = cur ? (STATES[cur.state] || cur.state) + " · " + cur.service_name : "";
+    $("reason").textContent = cur && cur.reason ? cur.reason.text : "";
+    $("desk-state").textContent = s.desk_state === "paused" ? "Pause" : "";
+    $("pause-toggle").textContent = s.desk_state === "paused" ? "Weiter (Pause beenden)" : "Pause";
+    var list = $("appointments"); list.textContent = "";
+    s.appointments.forEach(function (a) {
+      var st = a.ticket_state ? (STATES[a.ticket_state] || a.ticket_state) + " " + a.ticket_number : (STATES[a.state] || a.state);
+      list.appendChild(li([{text: a.time, cls: "time"}, {text: a.service_name}, {text: st},
+        {tag: "button", text: "Vorbereitung", click: function () { details(a.id); }}]));
+    });
+    if (!s.appointments.length) list.appendChild(li([{text: "Keine Termine heute."}]));
+    var waiting = $("waiting"); waiting.textContent = "";
+    var select = $("override-ticket"); select.textContent = "";
+    s.waiting.forEach(function (t) {
+      var extra = t.kind === "appointment" ? "Termin " + t.appointment_time : "seit " + t.waiting_min + " min";
+      waiting.appendChild(li([{text: t.number, cls: "time"}, {text: t.service_name}, {text: extra}]));
+      var o = document.createElement("option"); o.value = t.id; o.textContent = t.number; select.appendChild(o);
+    });
+    if (!s.waiting.length) waiting.appendChild(li([{text: "Niemand wartet."}]));
+  }
+  function refresh() {
+    if (refreshing) { again = true; return; }
+    refreshing = true;
+    api("GET", "/desks/" + encodeURIComponent(desk) + "/state").then(function (res) {
+      refreshing = false;
+      if (res.status === 401) { window.location = "/desk/login?next=/desk"; return; }
+      if (res.status === 200) { render(res.body); if (res.body.seq > seq) seq = res.body.seq; }
+      if (again) { again = false; refresh(); }
+    }, function () { refreshing = false; });
+  }
+  function details(id) {
+    api("GET", "/appointments/" + id).then(function (res) {
+      if (res.status !== 200) { say(res.body.error.message, true); return; }
+      var a = res.body.appointment, body = $("details-body"); body.textContent = "";
+      [["Zeit", a.time], ["Name", a.name], ["Geburtsdatum", a.birth_date], ["Telefon", a.phone],
+       ["Anliegen", a.concern], ["Notizen", a.notes], ["Mitzubringen", (a.documents || []).join(", ")],
+       ["Termincode", a.code_display]].forEach(function (pair) {
+        var dt = document.createElement("dt"); dt.textContent = pair[0];
+        var dd = document.createElement("dd"); dd.textContent = pair[1] || "–";
+        body.appendChild(dt); body.appendChild(dd);
+      });
+      $("details").showModal();
+    });
+  }
+  function current() { return state && state.current; }
+  function act(action) {
+    say("");
+    if (action === "next") {
+      return api("POST", "/desks/" + encodeURIComponent(desk) + "/call-next").then(function (res) {
+        if (res.status === 204) say("Niemand wartet, der jetzt dran ist.");
+        else if (res.status >= 400) say(res.body.error.message, true);
+        refresh();
+      });
+    }
+    var cur = current();
+    if (!cur) { say("Kein aktueller Aufruf.", true); return; }
+    var body = {};
+    if (action === "finish") {
+      body.outcome = document.querySelector('input[name="outcome"]:checked').value;
+    }
+    return api("POST", "/tickets/" + cur.id + "/" + action, body).then(function (res) {
+      if (res.status >= 400) say(res.body.error.message, true);
+      else if (action === "finish" && body.outcome === "follow_up") {
+        window.location = root.dataset.bookingUrl + "?service=" + encodeURIComponent(cur.service) +
+          "&staff=" + encodeURIComponent(root.dataset.user);
+        return;
+      }
+      refresh();
+    });
+  }
+  root.querySelectorAll("button[data-action]").forEach(function (b) {
+    b.addEventListener("click", function () { act(b.dataset.action); });
+  });
+  var KEYS = {n: "next", r: "recall", s: "start", f: "finish", x: "no-show"};
+  document.addEventListener("keydown", function (e) {
+    var tag = (e.target.tagName || "").toLowerCase();
+    if (e.ctrlKey || e.metaKey || e.altKey || tag === "input" || tag === "textarea" || tag === "select") return;
+    var action = KEYS[e.key.toLowerCase()];
+    if (action) { e.preventDefault(); act(action); }
+  });
+  $("transfer-form").addEventListener("submit", function (e) {
+    e.preventDefault();
+    var cur = current(); if (!cur) { say("Kein aktueller Aufruf.", true); return; }
+    var body = {};
+    if ($("transfer-service").value) body.service = $("transfer-service").value;
+    if ($("transfer-staff").value) body.staff = $("transfer-staff").value;
+    api("POST", "/tickets/" + cur.id + "/transfer", body).then(function (res) {
+      if (res.status >= 400) say(res.body.error.message, true); refresh();
+    });
+  });
+  $("override-form").addEventListener("submit", function (e) {
+    e.preventDefault();
+    var id = $("override-ticket").value; if (!id) return;
+    api("POST", "/tickets/" + id + "/call", {desk: desk, note: $("override-note").value}).then(function (res) {
+      if (res.status >= 400) say(res.body.error.message, true); refresh();
+    });
+  });
+  $("pause-toggle").addEventListener("click", function () {
+    var paused = state && state.desk_state === "paused";
+    api("POST", "/desks/" + encodeURIComponent(desk) + (paused ? "/resume" : "/pause")).then(function (res) {
+      if (res.status >= 400) say(res.body.error.message, true); refresh();
+    });
+  });
+
+  refresh();
+  if (window.io) {
+    var socket = window.io("/desk", {transports: ["websocket", "polling"]});
+    socket.on("connect", function () { $("live").textContent = "live"; });
+    socket.on("disconnect", function () { $("live").textContent = "verbinde neu …"; });
+    socket.on("snapshot", function (s) { seq = s.seq; refresh(); });
+    socket.on("update", function (u) {
+      if (u.seq <= seq) return;
+      seq = u.seq;
+      refresh();
+    });
+  }
+})();

@@ -1,0 +1,188 @@
+"""Staff sign-in, roles, API bearer tokens and CSRF.
+
+- Pages: a Flask session (signed with the stored secret key) names the signed-in account; the
+  account is looked up on every request, so a disabled account is out at once.
+- API: the same session (from the desk page) or ``Authorization: Bearer <token>`` from
+  ``terminpraxis token create``.
+- CSRF (Flask-WTF): checked on every form POST of the staff pages and on every session-authenticated
+  API call that changes something (header ``X-CSRFToken``). Bearer-token calls carry no cookie and
+  are not checked. The kiosk's public forms are not staff routes, so CSRF is not applied app-wide
+  (``WTF_CSRF_CHECK_DEFAULT = False``); every staff route calls ``login_required``, which checks it.
+- Roles: ``staff`` (desk, booking) < ``admin`` (also administration and reports).
+"""
+from __future__ import annotations
+
+import functools
+import threading
+import time
+from collections import defaultdict, deque
+from datetime import timedelta
+from typing import Any, Callable
+from urllib.parse import urlsplit
+
+from flask import Flask, abort, g, redirect, request, session, url_for
+from flask_wtf.csrf import CSRFProtect
+
+from queue_core import accounts
+from queue_core.store import one
+
+from .engine import get_engine
+
+csrf = CSRFProtect()
+ROLE_RANK = {"staff": 1, "admin": 2}
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+TOKEN_MAX = 200
+
+
+def init_app(app: Flask) -> None:
+    app.config["WTF_CSRF_CHECK_DEFAULT"] = False  # staff routes check it themselves (see above)
+    # A desk page stays open all day: its token lives as long as the session, not one hour.
+    app.config.setdefault("WTF_CSRF_TIME_LIMIT", None)
+    app.config["SESSION_COOKIE_HTTPONLY"] = True
+    if not app.config.get("SESSION_COOKIE_SAMESITE"):
+        app.config["SESSION_COOKIE_SAMESITE"] = "Lax"
+    # SESSION_COOKIE_SECURE stays as configured (TERMINPRAXIS_SESSION_COOKIE_SECURE=true behind HTTPS);
+    # `make run` serves plain HTTP on loopback, where a Secure cookie would not come back.
+    lifetime = app.config.get("STAFF_SESSION_HOURS", 12)
+    app.config["PERMANENT_SESSION_LIFETIME"] = timedelta(hours=float(lifetime))
+    csrf.init_app(app)
+
+
+def _account(username: str) -> dict[str, Any] | None:
+    # Read-only lookup; queue_core.accounts has no "get account" function yet.
+    return one(get_engine().db, "SELECT username, name, role FROM staff WHERE username = ? AND active = 1",
+               (str(username),))
+
+
+def bearer_token() -> str | None:
+    header = request.headers.get("Authorization", "")
+    if header[:7].lower() != "bearer ":
+        return None
+    return header[7:].strip()
+
+
+def current_user() -> dict[str, Any] | None:
+    """The signed-in account ({username, name, role}) or None; by bearer token first, else session."""
+    if "staff_user" in g:
+        return g.staff_user
+    user = None
+    token = bearer_token()
+    if request.headers.get("Authorization"):
+        g.auth_via = "token"
+        if token and len(token) <= TOKEN_MAX:
+            user = accounts.user_for_token(get_engine().db, token)
+    elif session.get("user"):
+        g.auth_via = "session"
+        user = _account(session["user"])
+        if user is None:
+            session.pop("user", None)
+    g.staff_user = user
+    return user
+
+
+# Failed sign-ins per (address, username) in this process: after SIGN_IN_FAILURES within
+# SIGN_IN_WINDOW_S the form answers 429 until the window has passed (slows password guessing).
+SIGN_IN_FAILURES = 10
+SIGN_IN_WINDOW_S = 300
+_failures: dict[tuple[str, str], deque] = defaultdict(deque)
+_failures_lock = threading.Lock()
+
+
+def _failure_key(username: str) -> tuple[str, str]:
+    return (request.remote_addr or "", username[:40])
+
+
+def sign_in_blocked(username: str) -> bool:
+    now = time.monotonic()
+    with _failures_lock:
+        for key in ((request.remote_addr or "", ""), _failure_key(username)):
+            stamps = _failures.get(key)
+            while stamps and now - stamps[0] > SIGN_IN_WINDOW_S:
+                stamps.popleft()
+            if stamps is not None and len(stamps) >= SIGN_IN_FAILURES * (5 if key[1] == "" else 1):
+                return True
+    return False
+
+
+def note_failed_sign_in(username: str) -> None:
+    now = time.monotonic()
+    with _failures_lock:
+        if len(_failures) > 10_000:  # bounded memory under a flood
+            _failures.clear()
+        _failures[_failure_key(username)].append(now)
+        _failures[(request.remote_addr or "", "")].append(now)  # all names from one address
+
+
+def has_role(user: dict[str, Any] | None, role: str) -> bool:
+    return bool(user) and ROLE_RANK.get(user["role"], 0) >= ROLE_RANK[role]
+
+
+def sign_in(user: dict[str, Any]) -> None:
+    session.clear()  # a fresh session at sign-in (no fixation)
+    session.permanent = True
+    session["user"] = user["username"]
+    g.staff_user = user
+
+
+def sign_out() -> None:
+    lang = session.get("lang")
+    session.clear()
+    if lang:
+        session["lang"] = lang
+    g.pop("staff_user", None)
+
+
+def safe_next(target: str | None) -> str | None:
+    """Only a local path is followed after sign-in (no open redirect)."""
+    if not target or not isinstance(target, str) or len(target) > 500:
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return None
+    return target
+
+
+def _is_api() -> bool:
+    return request.path.startswith("/api/")
+
+
+def _refuse(status: int, code: str, message: str):
+    from .api import error
+
+    response, status = error(status, code, message)
+    if status == 401:
+        response.headers["WWW-Authenticate"] = 'Bearer realm="terminpraxis"'
+    return response, status
+
+
+def check_csrf() -> None:
+    """Session-authenticated writes need the CSRF token (form field or X-CSRFToken header)."""
+    if request.method in SAFE_METHODS or g.get("auth_via") == "token":
+        return
+    csrf.protect()
+
+
+def login_required(role: str = "staff") -> Callable:
+    """Staff pages redirect anonymous callers to sign-in; the API answers 401/403 JSON."""
+    if role not in ROLE_RANK:
+        raise ValueError(role)
+
+    def decorate(view: Callable) -> Callable:
+        @functools.wraps(view)
+        def wrapper(*args, **kwargs):
+            user = current_user()
+            if user is None:
+                if _is_api():
+                    return _refuse(401, "unauthorized", "sign in or send a bearer token")
+                return redirect(url_for("desk.login", next=request.full_path.rstrip("?")))
+            if not has_role(user, role):
+                if _is_api():
+                    return _refuse(403, "forbidden", f"this needs the {role} role")
+                abort(403)
+            check_csrf()
+            return view(*args, **kwargs)
+
+        wrapper.required_role = role  # the route walk in the tests reads it
+        return wrapper
+
+    return decorate
