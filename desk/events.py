@@ -24,26 +24,6 @@ NAMESPACE = "/desk"
 QUIET_KINDS = {"personal_data_read"}
 
 
-def on(message: str):
-    """``socketio.on(message, namespace="/desk")`` that survives the next ``socketio.init_app``.
-
-    Flask-SocketIO keeps a handler for later ``init_app`` calls (create_app runs many times in the
-    tests) only if it was declared before the first one; this module is imported after it, so the
-    handler goes into ``socketio.handlers`` and onto the current server explicitly (as kiosk/display do).
-    """
-    def decorator(handler):
-        server, socketio.server = socketio.server, None
-        try:
-            socketio.on(message, namespace=NAMESPACE)(handler)
-        finally:
-            socketio.server = server
-        if server is not None:
-            name, wrapped, namespace = socketio.handlers[-1]
-            server.on(name, wrapped, namespace=namespace)
-        return handler
-    return decorator
-
-
 def staff_only(handler):
     """Every /desk event refuses a caller without a staff session (and drops the connection)."""
     @functools.wraps(handler)
@@ -59,7 +39,7 @@ def snapshot() -> dict:
     return {"seq": events.latest_seq(get_engine().db)}
 
 
-@on("connect")
+@socketio.on("connect", namespace=NAMESPACE)
 def connect(auth=None):
     if request.headers.get("Authorization"):
         return False  # bearer tokens are for the HTTP API; the desk socket uses the session
@@ -69,7 +49,7 @@ def connect(auth=None):
     return True
 
 
-@on("snapshot")
+@socketio.on("snapshot", namespace=NAMESPACE)
 @staff_only
 def resend_snapshot(_data=None):
     socketio.emit("snapshot", snapshot(), namespace=NAMESPACE, to=request.sid)

@@ -69,28 +69,7 @@ def _zone_from_request() -> str | None:
         return None  # the page refuses unknown zones; a hand-made client simply gets the whole house
 
 
-def on(message: str):
-    """``socketio.on(message, namespace="/board")`` that survives the next ``socketio.init_app``.
-
-    Flask-SocketIO keeps a handler for later ``init_app`` calls only if it was declared before
-    the first one; this module is imported after it (create_app runs init_app first, and tests
-    create many apps), so the handler is kept in ``socketio.handlers`` and put on the current
-    server explicitly.
-    """
-    def decorator(handler):
-        server, socketio.server = socketio.server, None
-        try:
-            socketio.on(message, namespace=NAMESPACE)(handler)
-        finally:
-            socketio.server = server
-        if server is not None:
-            name, wrapped, namespace = socketio.handlers[-1]
-            server.on(name, wrapped, namespace=namespace)
-        return handler
-    return decorator
-
-
-@on("connect")
+@socketio.on("connect", namespace=NAMESPACE)
 def on_connect(auth: Any = None):
     zone = _zone_from_request()
     join_room(room_name(zone))
@@ -98,19 +77,19 @@ def on_connect(auth: Any = None):
     emit("snapshot", reader().snapshot(zone))
 
 
-@on("disconnect")
+@socketio.on("disconnect", namespace=NAMESPACE)
 def on_disconnect(*_args: Any):
     boards.gone(request.sid)
 
 
-@on("snapshot")
+@socketio.on("snapshot", namespace=NAMESPACE)
 def on_snapshot_request(*_args: Any):
     """The client saw a gap (or just woke up): send the full state again."""
     zone = _zone_from_request()
     emit("snapshot", reader().snapshot(zone))
 
 
-@on("heartbeat")
+@socketio.on("heartbeat", namespace=NAMESPACE)
 def on_heartbeat(data: Any = None):
     data = data if isinstance(data, dict) else {}
     fields: dict[str, Any] = {"zone": _zone_from_request()}

@@ -29,26 +29,6 @@ _token_of: dict[str, str] = {}  # sid → token
 _last_sent: dict[str, dict] = {}  # token → last status pushed by the relay
 
 
-def on(message: str):
-    """``socketio.on(message, namespace="/ticket")`` that survives the next ``socketio.init_app``.
-
-    Flask-SocketIO keeps a handler for later ``init_app`` calls (create_app runs many times in
-    the tests) only if it was declared before the first one; this module is imported after it, so
-    the handler goes into ``socketio.handlers`` and onto the current server explicitly.
-    """
-    def decorator(handler):
-        server, socketio.server = socketio.server, None
-        try:
-            socketio.on(message, namespace=NAMESPACE)(handler)
-        finally:
-            socketio.server = server
-        if server is not None:
-            name, wrapped, namespace = socketio.handlers[-1]
-            server.on(name, wrapped, namespace=namespace)
-        return handler
-    return decorator
-
-
 def _token(auth) -> str | None:
     token = auth.get("token") if isinstance(auth, dict) else None
     token = token or request.args.get("token")
@@ -57,7 +37,7 @@ def _token(auth) -> str | None:
     return token
 
 
-@on("connect")
+@socketio.on("connect", namespace=NAMESPACE)
 def connect(auth=None):
     token = _token(auth)
     if token is None:
@@ -77,7 +57,7 @@ def connect(auth=None):
     return True
 
 
-@on("status")
+@socketio.on("status", namespace=NAMESPACE)
 def resend(_data=None):
     """The page may ask again (e.g. after waking up); it gets the current status."""
     token = _token_of.get(request.sid)
@@ -91,7 +71,7 @@ def resend(_data=None):
         pass
 
 
-@on("disconnect")
+@socketio.on("disconnect", namespace=NAMESPACE)
 def disconnect(*_args):
     with _lock:
         token = _token_of.pop(request.sid, None)

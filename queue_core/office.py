@@ -34,6 +34,7 @@ OFFICE_DEFAULTS: dict[str, Any] = {
     "services": [],
     "desks": [],
     "staff": [],
+    "documents": [],
 }
 SERVICE_KEYS = ("key", "name", "prefix", "minutes", "walk_in")
 DESK_KEYS = ("key", "room", "zone")

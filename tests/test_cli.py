@@ -118,3 +118,19 @@ def test_a_broken_configuration_is_a_message_not_a_traceback(run, tmp_path, monk
     monkeypatch.setenv("TERMINPRAXIS_CONFIG", str(tmp_path / "missing.toml"))
     result = run("init-db")
     assert result.exit_code == 1 and "not found" in result.output
+
+
+def test_import_books_good_rows_and_reports_bad_ones(run, tmp_path):
+    run("init-db")
+    day = datetime.now(timezone.utc).date() + timedelta(days=7)
+    csv_file = tmp_path / "termine.csv"
+    csv_file.write_text(
+        "name;starts_at;service;staff\n"
+        f"Erika Muster;{day.isoformat()}T09:00:00+01:00;erstantrag;abraun\n"
+        f"Max Muster;{day.isoformat()}T09:00:00+01:00;erstantrag;abraun\n"
+        "Kaputt;gestern;erstantrag;abraun\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["import", str(csv_file)])
+    assert result.exit_code == 1
+    assert "Booked 1 appointments." in result.stdout
+    assert result.stderr.count("not booked") == 2
+    assert connect(run.db).execute("SELECT COUNT(*) FROM appointments").fetchone()[0] == 1

@@ -15,6 +15,7 @@ def create_app(test_config: Mapping[str, Any] | None = None, *, surfaces: str = 
                 instance_relative_config=True)
     config.load(app, test_config)
     engine.init_app(app)
+    _import_socket_handlers(surfaces)
     socketio.init_app(app, async_mode=app.config["ASYNC_MODE"], message_queue=app.config["MESSAGE_QUEUE"],
                       cors_allowed_origins=[])
 
@@ -35,3 +36,16 @@ def create_app(test_config: Mapping[str, Any] | None = None, *, surfaces: str = 
         reports.init_app(app)
     api.init_app(app)  # last, so the surfaces' API routes are on the blueprint when it registers
     return app
+
+
+def _import_socket_handlers(surfaces: str) -> None:
+    """Import the surfaces' Socket.IO handlers before ``socketio.init_app``.
+
+    Flask-SocketIO replays on every ``init_app`` only the handlers declared before its first one;
+    importing them first keeps them on every app (the tests build many).
+    """
+    import display.events  # noqa: F401
+
+    if surfaces == "all":
+        import desk.events  # noqa: F401
+        import kiosk.events  # noqa: F401

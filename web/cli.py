@@ -112,6 +112,25 @@ def purge() -> None:
                f" older than {engine.office.retention_days} days.")
 
 
+@cli.command("import")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--service", default=None, help="Service for rows/events that do not name one.")
+def import_command(path: str, service: str | None) -> None:
+    """Import appointments from a CSV or iCalendar (.ics) file of another booking system."""
+    from desk.importer import import_file
+
+    engine = _engine()
+    try:
+        result = import_file(engine, path, service)
+    except QueueError as error:
+        _fail(error)
+    click.echo(f"Booked {len(result.booked)} appointments.")
+    for where, reason in result.errors:
+        click.echo(f"  not booked (line/event {where}): {reason}", err=True)
+    if result.errors:
+        raise SystemExit(1)
+
+
 @cli.command("simulate")
 @click.option("--staff", "staff_count", default=5, show_default=True, help="Caseworkers on duty.")
 @click.option("--appointments", default=40, show_default=True, help="Appointments booked for the day.")

@@ -32,6 +32,9 @@ APP_DEFAULTS: dict[str, Any] = {
     "KIOSK_PUBLIC_URL": None,
     "KIOSK_INFO_DIR": None,
     "KIOSK_WRONG_CODE_LIMIT": "10 per minute",
+    "STAFF_SESSION_HOURS": 12,
+    "BOOKING_HORIZON_DAYS": 366,
+    "SESSION_COOKIE_SECURE": False,
 }
 
 
@@ -47,6 +50,8 @@ def load(app: Flask, test_config: Mapping[str, Any] | None = None) -> None:
     if path:
         office = _read_toml(Path(path))
         app.config["CONFIG"] = str(path)
+    office.update({k.lower(): v for k, v in test_config.pop("OFFICE", {}).items()})
+    # One file describes everything: server keys found in it go to the app's config.
     for key in list(office):
         if key.upper() in APP_DEFAULTS:
             app.config[key.upper()] = office.pop(key)
@@ -54,7 +59,6 @@ def load(app: Flask, test_config: Mapping[str, Any] | None = None) -> None:
     for key in OFFICE_DEFAULTS:
         if key.upper() in app.config:
             office[key] = app.config.pop(key.upper())
-    office.update({k.lower(): v for k, v in test_config.pop("OFFICE", {}).items()})
     app.config.update(test_config)
     app.config["OFFICE"] = office
     if not app.config["SECRET_KEY"]:
