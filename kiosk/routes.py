@@ -11,7 +11,7 @@ from markupsafe import Markup
 from queue_core.errors import IntakeClosed, InvalidInput, NotFound, QueueError, TooEarly, UnknownCode
 from queue_core.clock import from_db
 from queue_core.schedule import hours_text
-from web.engine import get_engine
+from web.engine import get_engine, office
 
 from . import info
 from .common import (current_language, extract_code, hours_rows, local_date, local_time, status_url,
@@ -27,7 +27,8 @@ ICONS = {"erstantrag": "new", "weiterbewilligung": "renew", "unterlagen": "docum
 
 @bp.app_context_processor
 def kiosk_context():
-    return {"idle_seconds": int(current_app.config.get("KIOSK_IDLE_SECONDS", 60))}
+    return {"idle_seconds": int(current_app.config.get("KIOSK_IDLE_SECONDS", 60)),
+            "office_timezone": office().timezone.key}
 
 
 def _page(template: str, http_status: int = 200, **context):

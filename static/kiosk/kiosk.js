@@ -27,9 +27,11 @@
 
   // Clock on the start screen.
   var clock = document.getElementById("clock");
+  // The office's time, whatever zone the kiosk computer is set to.
+  var clockFormat = clock && new Intl.DateTimeFormat("de-DE", {
+    hour: "2-digit", minute: "2-digit", timeZone: clock.dataset.timezone || "Europe/Berlin"});
   function tick() {
-    var now = new Date();
-    clock.textContent = String(now.getHours()).padStart(2, "0") + ":" + String(now.getMinutes()).padStart(2, "0");
+    clock.textContent = clockFormat.format(new Date());
   }
   if (clock) { tick(); setInterval(tick, 10000); }
 
