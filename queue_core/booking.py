@@ -90,6 +90,28 @@ class Booking(EngineBase):
                         service=appointment.service, staff=appointment.staff)
         return appointment
 
+    def record_no_visit(self, *, service: str, staff: str | None = None, name: str | None = None,
+                        concern: str | None = None, notes: str | None = None, documents: Iterable[str] = (),
+                        actor: str | None = None) -> Appointment:
+        """A caller who needs no visit: documents come by post. Recorded as a resolved appointment
+        (state by_post, at the time of the call) so the office can count visits avoided."""
+        self.office.service(service)
+        if staff is not None:
+            self.office.caseworker(staff)
+        with self._command() as now:
+            code = self._unused_code()
+            cursor = self.db.execute(
+                "INSERT INTO appointments (code, code_hash, location, service, staff, starts_at, duration_min,"
+                " state, name, concern, notes, documents, booked_at, booked_by, closed_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, 0, 'by_post', ?, ?, ?, ?, ?, ?, ?)",
+                (code, code_hash(code), self.office.location, service, staff, to_db(now), name, concern, notes,
+                 dumps([documents] if isinstance(documents, str) else list(documents)), to_db(now), actor,
+                 to_db(now)))
+            appointment_id = int(cursor.lastrowid)
+            self._event(now, "no_visit_needed", appointment_id=appointment_id, actor=actor, service=service,
+                        staff=staff)
+        return self.appointment(appointment_id)
+
     def expire_missed(self) -> list[int]:
         """Appointments not checked in by start + late tolerance become missed, one event each."""
         cutoff = self.now() - timedelta(minutes=self.office.late_tolerance_min)

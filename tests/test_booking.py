@@ -203,3 +203,16 @@ def test_booking_lead_time_is_counted_in_office_days(engine, clock):
     lead = engine.db.execute("SELECT json_extract(data, '$.lead_days') FROM events"
                              " WHERE kind = 'appointment_booked'").fetchone()[0]
     assert lead == 0
+
+
+def test_no_visit_needed_is_recorded_as_a_visit_avoided_that_cannot_be_checked_in(engine):
+    from queue_core.errors import UnknownCode
+
+    record = engine.record_no_visit(service="weiterbewilligung", staff="hkoch", name="Ida Martens",
+                                    documents="Kontoauszüge", actor="hkoch")
+    assert record.state == "by_post" and record.starts_at == engine.now()
+    assert record.documents == ["Kontoauszüge"]
+    kinds = [row["kind"] for row in engine.db.query("SELECT kind FROM events")]
+    assert kinds == ["no_visit_needed"]
+    with pytest.raises(UnknownCode):
+        engine.check_in(record.code)
