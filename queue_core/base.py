@@ -56,17 +56,22 @@ class EngineBase:
         found = self.office.desks.get(desk)
         return found.room if found else desk
 
-    def _move_ticket(self, ticket_id: int, from_states: Iterable[str], **changes: Any) -> Ticket:
-        """Change a ticket's state only from the states allowed, else refuse with its current state."""
+    def _move(self, table: str, row_id: int, from_states: Iterable[str],
+              changes: dict[str, Any]) -> dict[str, Any] | None:
+        """UPDATE one row only if it is in one of the allowed states; None when it is not."""
         from_states = tuple(from_states)
         values = {k: to_db(v) if isinstance(v, datetime) else v for k, v in changes.items()}
         assignments = ", ".join(f"{k} = ?" for k in values)
-        row = store.one(
+        return store.one(
             self.db,
-            f"UPDATE tickets SET {assignments} WHERE id = ? AND state IN ({','.join('?' * len(from_states))})"
-            " RETURNING *",
-            [*values.values(), ticket_id, *from_states],
+            f"UPDATE {table} SET {assignments} WHERE id = ?"
+            f" AND state IN ({','.join('?' * len(from_states))}) RETURNING *",
+            [*values.values(), row_id, *from_states],
         )
+
+    def _move_ticket(self, ticket_id: int, from_states: Iterable[str], **changes: Any) -> Ticket:
+        """Change a ticket's state only from the states allowed, else refuse with its current state."""
+        row = self._move("tickets", ticket_id, from_states, changes)
         if row is None:
             current = self.ticket(ticket_id)
             raise InvalidTransition(f"ticket {current.number} is {current.state}",
@@ -74,15 +79,7 @@ class EngineBase:
         return Ticket.from_row(row)
 
     def _move_appointment(self, appointment_id: int, from_states: Iterable[str], **changes: Any) -> Appointment:
-        from_states = tuple(from_states)
-        values = {k: to_db(v) if isinstance(v, datetime) else v for k, v in changes.items()}
-        assignments = ", ".join(f"{k} = ?" for k in values)
-        row = store.one(
-            self.db,
-            f"UPDATE appointments SET {assignments} WHERE id = ?"
-            f" AND state IN ({','.join('?' * len(from_states))}) RETURNING *",
-            [*values.values(), appointment_id, *from_states],
-        )
+        row = self._move("appointments", appointment_id, from_states, changes)
         if row is None:
             current = self.appointment(appointment_id)
             raise InvalidTransition(f"appointment is {current.state}", state=current.state)
