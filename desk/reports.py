@@ -1,6 +1,329 @@
-"""The office's evaluation (/reports, GET /api/v1/stats) — filled in by issue 6."""
-from flask import Flask
+"""The office's evaluation (Auswertung): /reports with charts, CSV/JSON export, the access log view,
+and ``GET /api/v1/stats``. Admin role only (the figures name caseworkers).
+
+Routes are defined at module level; init_app() only registers the blueprint (create_app runs
+many times in the tests). The figures come from queue_core.stats; this module only parses the
+request, renders and exports.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import json
+from datetime import date, time, timedelta
+from typing import Any, Iterable
+
+from flask import Blueprint, Flask, Response, jsonify, render_template, request
+from flask_babel import gettext as _
+
+from queue_core import stats, store
+from queue_core.clock import from_db, to_db
+from queue_core.errors import InvalidInput
+from queue_core.retention import ACCESS_LOG_KIND
+from queue_core.schedule import local_instant
+from web.api import bp as api_bp
+from web.api import error
+from web.auth import current_user, login_required
+from web.engine import get_engine
+
+from . import charts
+
+bp = Blueprint("reports", __name__)
+ACCESS_LOG_LIMIT = 1000
+EXPORT_FORMATS = ("csv", "json")
+
+
+def table_titles() -> dict[str, str]:
+    return {
+        "summary": _("Überblick"), "by_service": _("Nach Anliegen"), "by_caseworker": _("Nach Sachbearbeitung"),
+        "daily": _("Je Tag"), "waits_by_hour": _("Wartezeit nach Uhrzeit der Anmeldung"),
+        "punctuality_by_week": _("Pünktlichkeit je Kalenderwoche"),
+        "delay_distribution": _("Verteilung der Verspätung beim Aufruf von Terminen"),
+        "service_times": _("Bearbeitungsdauer je Anliegen"), "desk_idle": _("Leerlauf der Plätze"),
+        "lead_time_distribution": _("Vorlauf der Terminbuchung"), "intake_stops": _("Annahmestopps ohne Termin"),
+    }
+
+
+def column_labels() -> dict[str, str]:
+    labels = {
+        "service": _("Anliegen (Schlüssel)"), "service_name": _("Anliegen"), "staff": _("Kürzel"),
+        "staff_name": _("Sachbearbeitung"), "served": _("bedient"), "served_appointment": _("bedient mit Termin"),
+        "served_walk_in": _("bedient ohne Termin"), "no_shows": _("nicht erschienen"),
+        "appointments": _("Termine"), "missed": _("versäumt"), "cancelled": _("abgesagt"),
+        "by_post": _("per Post erledigt"), "no_visit_needed": _("kein Besuch nötig"), "punctual_share": _("pünktlich"),
+        "service_time_mean": _("Bearbeitung Ø min"), "day": _("Tag"), "visits_avoided": _("Besuche vermieden"),
+        "intake_stops": _("Annahmestopps"), "hour": _("Stunde"), "week": _("Woche"), "called": _("aufgerufen"),
+        "within_limit": _("binnen 5 min"), "share": _("Anteil"), "delay_median": _("Verspätung Median min"),
+        "delay_min": _("Verspätung (min)"), "count": _("Anzahl"), "n": _("Anzahl"), "mean": _("Mittel min"),
+        "median": _("Median min"), "p90": _("90 % min"), "max": _("Max. min"), "desk": _("Platz"),
+        "staffed_min": _("besetzt min"), "busy_min": _("mit Besuch min"), "idle_min": _("Leerlauf min"),
+        "lead_days": _("Vorlauf (Tage)"), "time": _("Uhrzeit"), "reason": _("Grund"),
+        "appointment_n": _("mit Termin: Anzahl"), "appointment_mean": _("mit Termin: Mittel min"),
+        "appointment_p90": _("mit Termin: 90 % min"), "walk_in_n": _("ohne Termin: Anzahl"),
+        "walk_in_mean": _("ohne Termin: Mittel min"), "walk_in_p90": _("ohne Termin: 90 % min"),
+        "figure": _("Kennzahl"), "value": _("Wert"),
+    }
+    for kind, label in (("appointment", _("mit Termin")), ("walk_in", _("ohne Termin"))):
+        for key, name in (("n", _("Anzahl")), ("mean", _("Mittel min")), ("median", _("Median min")),
+                          ("p90", _("90 % min")), ("max", _("Max. min"))):
+            labels[f"wait_{kind}_{key}"] = f"{_('Wartezeit')} {label}: {name}"
+    return labels
+
+
+def show(key: str, value: Any) -> str:
+    """A figure as the page shows it: shares in per cent, German decimal comma, '–' for none."""
+    if value is None:
+        return "–"
+    if key in ("reason",):
+        return {"cutoff": _("kurz vor Schluss"), "capacity": _("Tageskapazität erreicht")}.get(value, value)
+    if isinstance(value, float) and ("share" in key or key in ("share",)):
+        return f"{100 * value:.0f} %".replace(".", ",")
+    if isinstance(value, float):
+        return (f"{value:.0f}" if value.is_integer() else f"{value:.1f}").replace(".", ",")
+    return str(value)
+
+
+def _period() -> stats.Period:
+    engine = get_engine()
+    args = request.args
+    for key in ("from", "to", "location"):
+        if len(args.get(key, "")) > 64:
+            raise InvalidInput(f"'{key}' is too long", field=key)
+    return stats.period_from_query(engine.db, engine.office, engine.now(), args.get("from"), args.get("to"),
+                                   args.get("location"))
+
+
+def _evaluation(period: stats.Period) -> dict[str, Any]:
+    engine = get_engine()
+    return stats.evaluate(engine.db, engine.office, period)
+
+
+# ---------------------------------------------------------------- API
+
+@api_bp.get("/stats")
+@login_required("admin")
+def api_stats():
+    """The evaluation as JSON: ``?from=YYYY-MM-DD&to=YYYY-MM-DD&location=``."""
+    return jsonify(_evaluation(_period()))
+
+
+# ---------------------------------------------------------------- pages
+
+def _charts(evaluation: dict[str, Any]) -> dict[str, Any]:
+    hours = evaluation["waits_by_hour"]
+    weeks = evaluation["punctuality_by_week"]
+    days = evaluation["daily"]
+    with_appointment, walk_in = _("mit Termin"), _("ohne Termin")
+    return {
+        "waits": charts.bar_chart(
+            _("Wartezeit nach Uhrzeit"),
+            _("Mittlere Wartezeit von der Anmeldung bis zum Aufruf in Minuten, nach Stunde der Anmeldung,"
+              " für Besuche mit und ohne Termin."),
+            [f"{r['hour']:02d}" for r in hours],
+            [charts.Series(with_appointment, [r["appointment_mean"] for r in hours]),
+             charts.Series(walk_in, [r["walk_in_mean"] for r in hours])], unit=" min"),
+        "punctuality": charts.line_chart(
+            _("Pünktlichkeit nach Wochen"),
+            _("Anteil der Termine in Prozent, die höchstens 5 Minuten nach ihrer Zeit aufgerufen wurden, je"
+              " Kalenderwoche."),
+            [r["week"] for r in weeks],
+            [charts.Series(_("pünktlich aufgerufen"),
+                           [None if r["share"] is None else round(100 * r["share"], 1) for r in weeks])],
+            unit=" %", y_max=100),
+        "daily": charts.bar_chart(
+            _("Besucherinnen und Besucher je Tag"),
+            _("Bediente Besuche je Tag, gestapelt: mit Termin und ohne Termin."),
+            [date.fromisoformat(r["day"]).strftime("%d.%m.") for r in days],
+            [charts.Series(with_appointment, [r["served_appointment"] for r in days]),
+             charts.Series(walk_in, [r["served_walk_in"] for r in days])], stacked=True),
+    }
+
+
+def _quick_ranges(last: date) -> list[tuple[str, date, date]]:
+    monday = last - timedelta(days=last.weekday())
+    month = last.replace(day=1)
+    return [(_("Tag"), last, last), (_("Woche"), monday, monday + timedelta(days=6)),
+            (_("7 Tage"), last - timedelta(days=6), last), (_("Monat"), month, _month_end(month)),
+            (_("30 Tage"), last - timedelta(days=29), last)]
+
+
+def _month_end(first: date) -> date:
+    following = (first.replace(day=28) + timedelta(days=4)).replace(day=1)
+    return following - timedelta(days=1)
+
+
+@bp.get("/reports")
+@login_required("admin")
+def report_page():
+    engine = get_engine()
+    context: dict[str, Any] = {"office": engine.office, "user": current_user(),
+                               "locations": stats.locations(engine.db), "tables": stats.TABLES,
+                               "titles": table_titles(), "labels": column_labels(), "show": show,
+                               "error": None, "evaluation": None}
+    try:
+        period = _period()
+    except InvalidInput as refused:
+        context.update(error=refused.message, args=request.args)
+        return render_template("reports/report.html", **context), 422
+    evaluation = _evaluation(period)
+    context.update(period=period, evaluation=evaluation, charts=_charts(evaluation),
+                   quick=_quick_ranges(period.last), query=_query(period),
+                   service_names={k: s.name for k, s in engine.office.services.items()})
+    return render_template("reports/report.html", **context)
+
+
+def _query(period: stats.Period) -> dict[str, str]:
+    query = {"from": period.first.isoformat(), "to": period.last.isoformat()}
+    if period.location:
+        query["location"] = period.location
+    return query
+
+
+@bp.get("/reports/export")
+@login_required("admin")
+def export():
+    """One table as CSV or JSON: ``?table=by_service&format=csv`` (``table=all``: the whole evaluation,
+    JSON only) plus the period's ``from``/``to``/``location``. No variables in the path, so the
+    route walk of the auth tests reaches it as it is."""
+    name = request.args.get("table", "")[:64]
+    fmt = request.args.get("format", "csv")[:16]
+    try:
+        if fmt not in EXPORT_FORMATS:
+            raise InvalidInput("export as csv or json", field="format")
+        if name == "all" and fmt != "json":
+            raise InvalidInput("the whole evaluation exports as JSON (table=all&format=json)", field="table")
+        if name != "all" and name not in stats.TABLES:
+            raise InvalidInput("unknown table; one of " + ", ".join(stats.TABLES), field="table")
+        period = _period()
+    except InvalidInput as refused:
+        return error(refused.status, refused.code, refused.message, **refused.details)
+    evaluation = _evaluation(period)
+    filename = f"auswertung-{name}-{period.first.isoformat()}-{period.last.isoformat()}.{fmt}"
+    if name == "all":
+        body = json.dumps(evaluation, ensure_ascii=False, indent=1)
+    elif fmt == "json":
+        body = json.dumps({"period": evaluation["period"], name: stats.table(evaluation, name)},
+                          ensure_ascii=False, indent=1)
+    else:
+        return _csv(stats.table(evaluation, name), filename)
+    return Response(body, mimetype="application/json",
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+def _cell(value: Any) -> Any:
+    """Keep spreadsheet programs from running a cell as a formula."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    if isinstance(value, (dict, list)):
+        return json.dumps(value, ensure_ascii=False)
+    return "" if value is None else value
+
+
+def _csv(rows: list[dict[str, Any]], filename: str, columns: Iterable[str] | None = None) -> Response:
+    """UTF-8 with a byte-order mark (so spreadsheet programs read the umlauts), comma-separated."""
+    columns = list(columns or (rows[0].keys() if rows else []))
+    buffer = io.StringIO()
+    buffer.write("\ufeff")
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow([_cell(row.get(c)) for c in columns])
+    return Response(buffer.getvalue(), mimetype="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+# ---------------------------------------------------------------- the access log
+
+ACCESS_LOG_COLUMNS = ("at", "staff", "staff_name", "what", "appointment_id", "details")
+
+
+def access_log(period: stats.Period, staff: str | None = None, limit: int = ACCESS_LOG_LIMIT) -> list[dict]:
+    """Entries of the access log (staff readings of personal data) in the period, newest first."""
+    engine = get_engine()
+    office = engine.office
+    low = to_db(local_instant(office, period.first, _midnight()))
+    high = to_db(local_instant(office, period.last + timedelta(days=1), _midnight()))
+    sql = ("SELECT e.at, e.actor, s.name, e.appointment_id, e.data FROM events e"
+           " LEFT JOIN staff s ON s.username = e.actor WHERE e.kind = ? AND e.at >= ? AND e.at < ?")
+    params: list[Any] = [ACCESS_LOG_KIND, low, high]
+    if period.location:
+        sql += " AND e.location = ?"
+        params.append(period.location)
+    if staff:
+        sql += " AND e.actor = ?"
+        params.append(staff)
+    sql += " ORDER BY e.seq DESC LIMIT ?"
+    params.append(limit)
+    entries = []
+    for at, actor, name, appointment_id, data in engine.db.execute(sql, params).fetchall():
+        details = json.loads(data or "{}")
+        what = details.pop("what", "")
+        entries.append({"at": from_db(at).astimezone(office.timezone).strftime("%Y-%m-%d %H:%M:%S"),
+                        "staff": actor, "staff_name": name or actor, "what": what,
+                        "appointment_id": appointment_id,
+                        "details": ", ".join(f"{k}={v}" for k, v in sorted(details.items()))})
+    return entries
+
+
+def _midnight() -> time:
+    return time(0, 0)
+
+
+def reading_names() -> dict[str, str]:
+    """German names of what a reading opened (the codes stay in the exports)."""
+    return {"appointment": _("Termin-Details"), "appointments_of_day": _("Terminliste eines Tages"),
+            "slip": _("Terminzettel")}
+
+
+def _access_log_request() -> tuple[stats.Period, str | None]:
+    period = _period()
+    staff = request.args.get("staff", "").strip() or None
+    if staff is not None and len(staff) > 40:
+        raise InvalidInput("'staff' is too long", field="staff")
+    return period, staff
+
+
+@bp.get("/reports/access-log")
+@login_required("admin")
+def access_log_page():
+    engine = get_engine()
+    context: dict[str, Any] = {"office": engine.office, "user": current_user(), "error": None,
+                               "entries": [], "retention_days": engine.office.access_log_retention_days,
+                               "limit": ACCESS_LOG_LIMIT, "reading_names": reading_names(),
+                               "staff_accounts": store.rows(engine.db,
+                                                            "SELECT username, name FROM staff ORDER BY name")}
+    try:
+        period, staff = _access_log_request()
+    except InvalidInput as refused:
+        context.update(error=refused.message, staff=None, period=None, query={})
+        return render_template("reports/access_log.html", **context), 422
+    query = _query(period)
+    if staff:
+        query["staff"] = staff
+    context.update(period=period, staff=staff, entries=access_log(period, staff), query=query)
+    return render_template("reports/access_log.html", **context)
+
+
+@bp.get("/reports/access-log/export")
+@login_required("admin")
+def access_log_export():
+    """The access log of the range as ``?format=csv`` or ``json`` (all entries, not only 1,000)."""
+    fmt = request.args.get("format", "csv")[:16]
+    try:
+        if fmt not in EXPORT_FORMATS:
+            raise InvalidInput("export as csv or json", field="format")
+        period, staff = _access_log_request()
+    except InvalidInput as refused:
+        return error(refused.status, refused.code, refused.message, **refused.details)
+    entries = access_log(period, staff, limit=1_000_000)
+    filename = f"zugriffsprotokoll-{period.first.isoformat()}-{period.last.isoformat()}.{fmt}"
+    if fmt == "csv":
+        return _csv(entries, filename, ACCESS_LOG_COLUMNS)
+    return Response(json.dumps({"period": _query(period), "entries": entries}, ensure_ascii=False, indent=1),
+                    mimetype="application/json",
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 
 def init_app(app: Flask) -> None:
-    """Register the reports blueprint and API routes."""
+    """Register the reports blueprint (the API route sits on web.api's blueprint already)."""
+    app.register_blueprint(bp)

@@ -23,7 +23,12 @@ def purge(engine: EngineBase) -> PurgeResult:
     """Erase names, birth dates, phone numbers, concerns, notes and documents of appointments
     that lie more than ``retention_days`` in the past, and the surname initials of old tickets;
     delete access-log entries older than ``access_log_retention_days``.
-    One event records how many (never who). The statistics read none of these fields."""
+    One event records how many (never who). The statistics read none of these fields.
+
+    SQLite keeps overwritten bytes in free space and in the write-ahead log: ``secure_delete``
+    zeroes freed space, and a truncating checkpoint afterwards empties the WAL (best effort:
+    a long-running reader in another process can delay it until the next purge)."""
+    engine.db.execute("PRAGMA secure_delete = ON")
     with engine._command() as now:
         before = to_db(now - timedelta(days=engine.office.retention_days))
         appointments = engine.db.execute(
@@ -44,4 +49,5 @@ def purge(engine: EngineBase) -> PurgeResult:
             (ACCESS_LOG_KIND, to_db(now - timedelta(days=engine.office.access_log_retention_days)))).rowcount
         engine._event(now, "purged", appointments=appointments, tickets=tickets, access_log=access_log,
                       before=before)
+    engine.db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
     return PurgeResult(appointments, tickets, access_log)

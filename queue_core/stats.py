@@ -202,6 +202,7 @@ class AppointmentFacts:
     state: str
     day: date
     lead_days: int
+    no_visit: bool = False  # a call recorded as "no visit needed" (Booking.record_no_visit), not a booking
 
 
 @dataclass(frozen=True)
@@ -261,6 +262,11 @@ def load_facts(db: Database, office: Office, period: Period) -> Facts:
                 if desk_key:
                     ticket.busy.append((desk_key, since, when))
     low, high = _utc_bounds(office, period)
+    # "No visit needed" calls are stored as appointments resolved by post at the time of the call;
+    # their event tells them apart from real appointments.
+    no_visit = {r[0] for r in db.execute(
+        "SELECT appointment_id FROM events WHERE at >= ? AND at < ? AND kind = 'no_visit_needed'"
+        + where_location, (low, high, *loc)).fetchall()}
     appointments = []
     for aid, service, staff, state, starts, booked in db.execute(
             "SELECT id, service, staff, state, starts_at, booked_at FROM appointments"
@@ -268,7 +274,7 @@ def load_facts(db: Database, office: Office, period: Period) -> Facts:
             (low, high, *loc)).fetchall():
         day = local_day(office, from_db(starts))
         appointments.append(AppointmentFacts(aid, service, staff, state, day,
-                                             (day - local_day(office, from_db(booked))).days))
+                                             (day - local_day(office, from_db(booked))).days, aid in no_visit))
     stops = []
     for at, data in db.execute(
             "SELECT at, data FROM events WHERE at >= ? AND at < ? AND kind = 'intake_stopped'" + where_location
@@ -357,7 +363,7 @@ def _union(intervals: list[tuple[datetime, datetime]]) -> list[tuple[datetime, d
 
 def lead_times(appointments: Iterable[AppointmentFacts]) -> dict[str, Any]:
     """Days from booking to the appointment (office-local calendar days) of every appointment of the period."""
-    days = [a.lead_days for a in appointments]
+    days = [a.lead_days for a in appointments if not a.no_visit]
     within = sum(1 for d in days if d <= LEAD_WEEK_DAYS)
     distribution = []
     for label, low, high in LEAD_BUCKETS:
@@ -374,17 +380,23 @@ def _round(value: float | None, digits: int = 1) -> float | None:
 
 
 def visits_avoided(tickets: Iterable[TicketFacts], appointments: Iterable[AppointmentFacts]) -> dict[str, int]:
-    """Appointments resolved "documents by post" (no visit) and visits closed with outcome by_post."""
-    by_post = sum(1 for a in appointments if a.state == "by_post")
+    """Appointments resolved "documents by post", calls recorded as "no visit needed", and visits
+    closed with outcome by_post (the follow-up visit is avoided)."""
+    appointments = list(appointments)
+    by_post = sum(1 for a in appointments if a.state == "by_post" and not a.no_visit)
+    no_visit = sum(1 for a in appointments if a.no_visit)
     finished = sum(1 for t in tickets if t.state == "done" and t.outcome == "by_post")
-    return {"appointments_by_post": by_post, "finished_by_post": finished, "total": by_post + finished}
+    return {"appointments_by_post": by_post, "no_visit_needed": no_visit, "finished_by_post": finished,
+            "total": by_post + no_visit + finished}
 
 
 def appointment_states(appointments: Iterable[AppointmentFacts]) -> dict[str, int]:
-    """Appointments of the period by state (booked = not yet resolved) plus their total."""
+    """Appointments of the period by state (booked = not yet resolved) plus their total;
+    "no visit needed" calls are not appointments and are left out."""
     counts = {s: 0 for s in ("booked", "checked_in", "missed", "cancelled", "by_post")}
     for a in appointments:
-        counts[a.state] = counts.get(a.state, 0) + 1
+        if not a.no_visit:
+            counts[a.state] = counts.get(a.state, 0) + 1
     counts["total"] = sum(counts.values())
     return counts
 
@@ -413,7 +425,7 @@ def _group_row(tickets: list[TicketFacts], appointments: list[AppointmentFacts],
         "served": served["total"], "served_appointment": served["appointment"],
         "served_walk_in": served["walk_in"], "no_shows": no_show["total"],
         "appointments": states["total"], "missed": states["missed"], "cancelled": states["cancelled"],
-        "by_post": states["by_post"],
+        "by_post": states["by_post"], "no_visit_needed": sum(1 for a in appointments if a.no_visit),
     }
     for kind in KINDS:
         for key, value in _rounded(wait[kind]).items():
@@ -508,7 +520,7 @@ def daily(facts: Facts) -> list[dict[str, Any]]:
         if row is not None:
             row["missed"] += a.state == "missed"
             row["cancelled"] += a.state == "cancelled"
-            row["visits_avoided"] += a.state == "by_post"
+            row["visits_avoided"] += a.state == "by_post"  # includes "no visit needed" calls
     for s in facts.stops:
         if s.day in rows:
             rows[s.day]["intake_stops"] += 1
@@ -553,7 +565,7 @@ def evaluate(db: Database, office: Office, period: Period) -> dict[str, Any]:
         "intake_stops": {"count": len(facts.stops), "by_reason": dict(stops_by_reason)},
         "desk_idle": {"desk_days": len(desks), "staffed_min": round(staffed, 1), "busy_min": round(busy, 1),
                       "idle_min": round(max(0.0, staffed - busy), 1),
-                      "idle_share": _share(round(max(0.0, staffed - busy)), round(staffed))},
+                      "idle_share": round(max(0.0, staffed - busy) / staffed, 4) if staffed else None},
     }
     return {
         "period": {"from": period.first.isoformat(), "to": period.last.isoformat(), "days": period.days,

@@ -160,6 +160,20 @@ def write(db: Database) -> Iterator[Database]:
     db.conn.execute("COMMIT")
 
 
+@contextlib.contextmanager
+def read(db: Database) -> Iterator[Database]:
+    """One read transaction: every query inside sees the store as of the same instant.
+
+    In WAL mode a deferred BEGIN pins a snapshot at its first read, so e.g. a board's ``seq`` and
+    its rows agree even while the desk process writes. Reads only; never yield to other greenlets.
+    """
+    db.conn.execute("BEGIN")
+    try:
+        yield db
+    finally:
+        db.conn.execute("COMMIT")
+
+
 def rows(db: Database, sql: str, params: Any = ()) -> list[dict[str, Any]]:
     """All rows as dicts, the statement run to its end (so UPDATE … RETURNING finishes before COMMIT)."""
     cursor = db.execute(sql, params)
@@ -191,3 +205,9 @@ def m010_housekeeping(db: Database) -> None:
         );
         """
     )
+
+
+@migrations()
+def m011_staff_disabled_at(db: Database) -> None:
+    """When an admin disabled the account (NULL while active): shown on the admin page."""
+    db.execute("ALTER TABLE staff ADD COLUMN disabled_at TEXT")

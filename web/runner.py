@@ -27,6 +27,10 @@ def serve(host: str, port: int, surfaces: str) -> None:
     from .realtime import relay
 
     relay.start(app)
+    if surfaces == "all":
+        from .housekeeping import start as start_housekeeping
+
+        start_housekeeping(app)  # daily purge, missed appointments (one process does the work)
     extra = {"max_size": MAX_CONNECTIONS} if app.config["ASYNC_MODE"] == "eventlet" else {}
     if app.config["ASYNC_MODE"] == "threading":
         extra["allow_unsafe_werkzeug"] = True

@@ -1,0 +1,55 @@
+"""/reports in a real browser (Debian's Chromium) on the real server, over a simulated week:
+sign in as admin, see the charts, download a CSV, and no serious/critical axe-core violations."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from queue_core import accounts, connect
+from queue_core.clock import SystemClock
+from queue_core.simulation import run_day
+
+ROOT = Path(__file__).resolve().parent.parent
+AXE = ROOT / "static" / "vendor" / "axe.min.js"
+PASSWORD = "auswertung-2026"
+
+
+def check_accessibility(page, screen: str) -> None:
+    page.add_script_tag(path=str(AXE))
+    violations = page.evaluate(
+        "async () => (await axe.run(document)).violations"
+        ".map(v => ({id: v.id, impact: v.impact, nodes: v.nodes.map(n => n.target.join(' '))}))")
+    bad = [v for v in violations if v["impact"] in ("serious", "critical")]
+    assert not bad, f"{screen}: {bad}"
+
+
+def test_reports_show_a_simulated_week_with_charts(live_server, tmp_path, browser, artifacts):
+    db_path = tmp_path / "live.db"
+    report = run_day(staff=3, appointments=15, walk_ins=20, days=5, database=str(db_path))
+    db = connect(db_path)
+    accounts.add_staff(db, "chefin", name="Chefin Amt", role="admin", password=PASSWORD, now=SystemClock().now())
+    db.close()
+    server = live_server("run_kiosk.py")
+    context = browser.new_context(viewport={"width": 1300, "height": 1000}, locale="de-DE", accept_downloads=True)
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    try:
+        page.goto(server.url + "/reports?from=2026-11-23&to=2026-11-27")
+        page.wait_for_url("**/desk/login**")
+        page.fill("#username", "chefin")
+        page.fill("#password", PASSWORD)
+        page.click("button[type=submit].primary")
+        page.wait_for_url("**/reports?from=2026-11-23&to=2026-11-27")
+        assert page.locator("svg.chart").count() == 3
+        assert page.locator("svg.chart rect").count() > 10  # bars drawn
+        assert "23.11.2026 – 27.11.2026" in page.inner_text("h1")
+        page.screenshot(path=str(artifacts / "reports-week.png"), full_page=True)
+        check_accessibility(page, "reports")
+        with page.expect_download() as download:
+            page.click("text=Überblick als CSV")
+        text = Path(download.value.path()).read_text(encoding="utf-8-sig")
+        assert text.startswith("figure,value") and f"served.total,{report.served}" in text
+        page.click("nav.report-nav >> text=Zugriffsprotokoll")
+        page.wait_for_url("**/reports/access-log**")
+        check_accessibility(page, "access log")
+    finally:
+        context.close()
