@@ -11,14 +11,14 @@ from typing import Any
 from flask import current_app, request
 from flask_babel import gettext as _
 
-from queue_core import events, slots as slot_finder
+from queue_core import events, slots as slot_finder, views
 from queue_core.errors import InvalidInput, NotFound
 from queue_core.models import Reason
 from web.api import bp, json_body
 from web.auth import current_user, login_required
 from web.engine import get_engine
 
-from . import audit, queries
+from . import queries
 
 TEXT_MAX = {"name": 200, "birth_date": 10, "phone": 50, "concern": 500, "notes": 2000, "language": 16,
             "service": 64, "staff": 40, "initial": 4}
@@ -133,7 +133,7 @@ def list_appointments():
     staff = request.args.get("staff") or None
     if staff is not None:
         engine.office.caseworker(staff)
-    audit.record_reading(engine, current_user()["username"], "appointments_of_day", date=day.isoformat())
+    engine.record_reading(current_user()["username"], "appointments_of_day", date=day.isoformat())
     return {"date": day.isoformat(), "appointments": queries.day_appointments(engine, day, staff)}
 
 
@@ -277,7 +277,7 @@ def appointment_details(appointment_id: int):
     """One appointment with the visitor's details; each reading is recorded (who, when, which)."""
     engine = get_engine()
     appointment = engine.appointment(known_id(appointment_id, "appointment"))
-    audit.record_reading(engine, current_user()["username"], "appointment", appointment_id)
+    engine.record_reading(current_user()["username"], "appointment", appointment_id)
     return {"appointment": queries.appointment_json(engine, appointment)}
 
 
@@ -291,21 +291,21 @@ def desk_state(desk: str):
 
 def desk_view(engine, desk: str, user: dict) -> dict[str, Any]:
     caseworker = engine.office.staff.get(user["username"])
-    current = queries.current_ticket(engine, desk, user["username"])
+    current = views.current_ticket(engine.db, desk, user["username"])
     current_json = None
     if current is not None:
         current_json = queries.ticket_json(engine, current)
-        reason = queries.last_call_reason(engine, current.id)
+        reason = views.last_call_reason(engine.db, current.id)
         if reason:
-            current_json["reason"] = reason_json(engine, Reason(reason["code"] or "override",
-                                                                current.appointment_start, note=reason["note"]))
+            current_json["reason"] = reason_json(engine, Reason(reason.code or "override",
+                                                                current.appointment_start, note=reason.note))
     mine = [] if caseworker is None else queries.day_appointments(engine, queries.today(engine),
                                                                    caseworker.username)
     for item in mine:  # the list shows times and states; the details drawer shows (and records) the rest
         for key in ("name", "birth_date", "phone", "notes", "code", "code_display"):
             item.pop(key, None)
     waiting = queries.waiting_for(engine, caseworker) if caseworker else queries.waiting_all(engine)
-    return {"desk": desk, "room": engine.room_of(desk), "desk_state": queries.desk_state(engine, desk),
+    return {"desk": desk, "room": engine.room_of(desk), "desk_state": views.desk_state(engine.db, desk),
             "user": {"username": user["username"], "name": user["name"], "role": user["role"],
                      "caseworker": caseworker is not None},
             "current": current_json, "waiting": waiting, "appointments": mine,

@@ -16,10 +16,8 @@ from typing import Any, Iterable
 from flask import Blueprint, Flask, Response, jsonify, render_template, request
 from flask_babel import gettext as _
 
-from queue_core import stats, store
-from queue_core.clock import from_db, to_db
+from queue_core import accounts, audit, facts, stats
 from queue_core.errors import InvalidInput
-from queue_core.retention import ACCESS_LOG_KIND
 from queue_core.schedule import local_instant
 from web.api import bp as api_bp
 from web.api import error
@@ -83,17 +81,17 @@ def show(key: str, value: Any) -> str:
     return str(value)
 
 
-def _period() -> stats.Period:
+def _period() -> facts.Period:
     engine = get_engine()
     args = request.args
     for key in ("from", "to", "location"):
         if len(args.get(key, "")) > 64:
             raise InvalidInput(f"'{key}' is too long", field=key)
-    return stats.period_from_query(engine.db, engine.office, engine.now(), args.get("from"), args.get("to"),
+    return facts.period_from_query(engine.db, engine.office, engine.now(), args.get("from"), args.get("to"),
                                    args.get("location"))
 
 
-def _evaluation(period: stats.Period) -> dict[str, Any]:
+def _evaluation(period: facts.Period) -> dict[str, Any]:
     engine = get_engine()
     return stats.evaluate(engine.db, engine.office, period)
 
@@ -157,7 +155,7 @@ def _month_end(first: date) -> date:
 def report_page():
     engine = get_engine()
     context: dict[str, Any] = {"office": engine.office, "user": current_user(),
-                               "locations": stats.locations(engine.db), "tables": stats.TABLES,
+                               "locations": facts.locations(engine.db), "tables": stats.TABLES,
                                "titles": table_titles(), "labels": column_labels(), "show": show,
                                "error": None, "evaluation": None}
     try:
@@ -172,7 +170,7 @@ def report_page():
     return render_template("reports/report.html", **context)
 
 
-def _query(period: stats.Period) -> dict[str, str]:
+def _query(period: facts.Period) -> dict[str, str]:
     query = {"from": period.first.isoformat(), "to": period.last.isoformat()}
     if period.location:
         query["location"] = period.location
@@ -237,30 +235,18 @@ def _csv(rows: list[dict[str, Any]], filename: str, columns: Iterable[str] | Non
 ACCESS_LOG_COLUMNS = ("at", "staff", "staff_name", "what", "appointment_id", "details")
 
 
-def access_log(period: stats.Period, staff: str | None = None, limit: int = ACCESS_LOG_LIMIT) -> list[dict]:
+def access_log(period: facts.Period, staff: str | None = None, limit: int = ACCESS_LOG_LIMIT) -> list[dict]:
     """Entries of the access log (staff readings of personal data) in the period, newest first."""
     engine = get_engine()
     office = engine.office
-    low = to_db(local_instant(office, period.first, _midnight()))
-    high = to_db(local_instant(office, period.last + timedelta(days=1), _midnight()))
-    sql = ("SELECT e.at, e.actor, s.name, e.appointment_id, e.data FROM events e"
-           " LEFT JOIN staff s ON s.username = e.actor WHERE e.kind = ? AND e.at >= ? AND e.at < ?")
-    params: list[Any] = [ACCESS_LOG_KIND, low, high]
-    if period.location:
-        sql += " AND e.location = ?"
-        params.append(period.location)
-    if staff:
-        sql += " AND e.actor = ?"
-        params.append(staff)
-    sql += " ORDER BY e.seq DESC LIMIT ?"
-    params.append(limit)
     entries = []
-    for at, actor, name, appointment_id, data in engine.db.execute(sql, params).fetchall():
-        details = json.loads(data or "{}")
-        what = details.pop("what", "")
-        entries.append({"at": from_db(at).astimezone(office.timezone).strftime("%Y-%m-%d %H:%M:%S"),
-                        "staff": actor, "staff_name": name or actor, "what": what,
-                        "appointment_id": appointment_id,
+    for entry in audit.readings(engine.db, local_instant(office, period.first, _midnight()),
+                                local_instant(office, period.last + timedelta(days=1), _midnight()),
+                                location=period.location, staff=staff, limit=limit):
+        details = entry["details"]
+        entries.append({"at": entry["at"].astimezone(office.timezone).strftime("%Y-%m-%d %H:%M:%S"),
+                        "staff": entry["staff"], "staff_name": entry["staff_name"],
+                        "what": details.pop("what", ""), "appointment_id": entry["appointment_id"],
                         "details": ", ".join(f"{k}={v}" for k, v in sorted(details.items()))})
     return entries
 
@@ -275,7 +261,7 @@ def reading_names() -> dict[str, str]:
             "slip": _("Terminzettel")}
 
 
-def _access_log_request() -> tuple[stats.Period, str | None]:
+def _access_log_request() -> tuple[facts.Period, str | None]:
     period = _period()
     staff = request.args.get("staff", "").strip() or None
     if staff is not None and len(staff) > 40:
@@ -290,8 +276,7 @@ def access_log_page():
     context: dict[str, Any] = {"office": engine.office, "user": current_user(), "error": None,
                                "entries": [], "retention_days": engine.office.access_log_retention_days,
                                "limit": ACCESS_LOG_LIMIT, "reading_names": reading_names(),
-                               "staff_accounts": store.rows(engine.db,
-                                                            "SELECT username, name FROM staff ORDER BY name")}
+                               "staff_accounts": accounts.list_staff(engine.db)}
     try:
         period, staff = _access_log_request()
     except InvalidInput as refused:

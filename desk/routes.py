@@ -17,7 +17,7 @@ from web.auth import (current_user, has_role, login_required, note_failed_sign_i
                       sign_in_blocked, sign_out)
 from web.engine import get_engine
 
-from . import audit, queries
+from . import queries
 from .api import book_from, known_id
 
 bp = Blueprint("desk", __name__)
@@ -153,7 +153,7 @@ def appointments_page():
         day = date.fromisoformat(request.args.get("date", "")) if request.args.get("date") else queries.today(engine)
     except ValueError:
         abort(400)
-    audit.record_reading(engine, current_user()["username"], "appointments_of_day", date=day.isoformat())
+    engine.record_reading(current_user()["username"], "appointments_of_day", date=day.isoformat())
     return render_template("desk/appointments.html", office=engine.office, user=current_user(), day=day,
                            appointments=queries.day_appointments(engine, day),
                            prev_day=day - timedelta(days=1), next_day=day + timedelta(days=1))
@@ -173,7 +173,7 @@ def _appointment_for_slip(appointment_id: int):
 def slip(appointment_id: int):
     """The printable appointment slip for the caller (visitor-facing)."""
     engine, appointment = _appointment_for_slip(appointment_id)
-    audit.record_reading(engine, current_user()["username"], "slip", appointment_id)
+    engine.record_reading(current_user()["username"], "slip", appointment_id)
     local = appointment.starts_at.astimezone(engine.office.timezone)
     qr_uri = segno.make(f"CODE:{appointment.code}", error="m").svg_data_uri(scale=6, border=2)
     caseworker = engine.office.staff.get(appointment.staff) if appointment.staff else None

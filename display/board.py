@@ -1,9 +1,9 @@
-"""What a hallway board shows, read from the store: recent calls, waiting counts, the walk-in estimate.
+"""A hallway board's data for one app: settings, zones and a cached snapshot over queue_core.board.
 
-Read-only and free of personal data by construction: only ticket numbers, rooms, times and counts
-are selected. One shared read connection per app (queries never yield, so greenlets cannot
-interleave inside one) and a snapshot cache keyed by the event log's ``seq``, so a thousand boards
-reconnecting after a restart cost one computation, not a thousand.
+queue_core.board does the reading (only ticket numbers, rooms, times and counts, so no personal
+data by construction). Here: one shared read connection per app (queries never yield, so
+greenlets cannot interleave inside one) and a snapshot cache keyed by the event log's ``seq``, so
+a thousand boards reconnecting after a restart cost one computation, not a thousand.
 """
 from __future__ import annotations
 
@@ -15,10 +15,9 @@ from typing import Any
 from flask import Flask, current_app
 from sqlite_utils import Database
 
-from queue_core import Office, connect
-from queue_core.clock import from_db, to_db
-from queue_core.estimate import walk_in_outlook
-from queue_core.schedule import local_day, opening_at
+from queue_core import Office, board, connect, events, store
+from queue_core.board import local_time  # noqa: F401  (display.events formats relayed calls with it)
+from queue_core.clock import to_db
 
 # Board settings: app-level keys (TERMINPRAXIS_BOARD_HISTORY=…) or lower-case keys in the office TOML.
 BOARD_DEFAULTS: dict[str, Any] = {
@@ -67,20 +66,6 @@ def room_name(zone: str | None) -> str:
     return f"zone:{zone}" if zone else "all"
 
 
-def walk_in_service(office: Office) -> str | None:
-    """The service whose estimate the board shows: the one with the walk-in prefix, else the first walk-in one."""
-    candidates = [s for s in office.services.values() if s.walk_in]
-    for service in candidates:
-        if service.prefix == office.walk_in_prefix:
-            return service.key
-    return candidates[0].key if candidates else None
-
-
-def local_time(office: Office, text: str | None) -> str | None:
-    when = from_db(text)
-    return when.astimezone(office.timezone).strftime("%H:%M") if when else None
-
-
 class BoardReader:
     """Snapshots and counts for one app (one office location)."""
 
@@ -106,7 +91,7 @@ class BoardReader:
             return self._latest_seq()
 
     def _latest_seq(self) -> int:
-        return int(self.db.execute("SELECT MAX(seq) FROM events").fetchone()[0] or 0)
+        return events.latest_seq(self.db)
 
     def snapshot(self, zone: str | None = None) -> dict[str, Any]:
         """The full board state with the ``seq`` it reflects (cached per zone until the log moves on)."""
@@ -115,66 +100,36 @@ class BoardReader:
             cached = self._cache.get(zone)
             if cached and cached[0] == seq and _time.monotonic() - cached[1] < ESTIMATE_TTL_S:
                 return cached[2]
-            self.db.conn.execute("BEGIN")  # one read transaction: seq and rows from the same instant
-            try:
+            with store.read(self.db):  # one read transaction: seq and rows from the same instant
                 seq = self._latest_seq()
                 now = self.clock.now()
                 data = {
                     "seq": seq,
                     "location": self.office.location,
                     "zone": zone,
-                    "called": self._called(now, zone),
-                    **self._counts(now, fresh=True),
+                    "called": board.recent_calls(self.db, self.office, now, zone, self.history + 1),
+                    **self._counts(now),
                     "message": self.message,
                     "server_time": to_db(now),
                 }
-            finally:
-                self.db.conn.execute("COMMIT")
             self._cache[zone] = (seq, _time.monotonic(), data)
             return data
 
     def counts(self) -> dict[str, Any]:
         """Waiting counts and the walk-in estimate (sent with every ``update`` event)."""
         with self._lock:
-            return self._counts(self.clock.now(), fresh=True)
+            return self._counts(self.clock.now())
 
-    def _called(self, now: datetime, zone: str | None) -> list[dict[str, Any]]:
-        office = self.office
-        desks = [d.key for d in office.desks.values() if d.zone == zone] if zone else None
-        sql = ("SELECT number, desk, called_at FROM tickets WHERE location = ? AND day = ?"
-               " AND called_at IS NOT NULL")
-        params: list[Any] = [office.location, local_day(office, now).isoformat()]
-        if desks is not None:
-            sql += f" AND desk IN ({','.join('?' * len(desks))})"
-            params += desks
-        sql += " ORDER BY called_at DESC, id DESC LIMIT ?"
-        params.append(self.history + 1)
-        return [{"number": number, "room": self._room(desk), "called_at": called_at,
-                 "time": local_time(office, called_at)}
-                for number, desk, called_at in self.db.execute(sql, params).fetchall()]
-
-    def _room(self, desk: str | None) -> str | None:
-        found = self.office.desks.get(desk or "")
-        return found.room if found else desk
-
-    def _counts(self, now: datetime, fresh: bool) -> dict[str, Any]:
-        rows = self.db.execute(
-            "SELECT kind, COUNT(*) FROM tickets WHERE location = ? AND day = ? AND state = 'waiting' GROUP BY kind",
-            (self.office.location, local_day(self.office, now).isoformat())).fetchall()
-        waiting = {"appointment": 0, "walk_in": 0}
-        waiting.update(dict(rows))
-        return {"waiting": waiting, "walk_in_wait_min": self._walk_in_wait(now)}
+    def _counts(self, now: datetime) -> dict[str, Any]:
+        return {"waiting": board.waiting_today(self.db, self.office, now),
+                "walk_in_wait_min": self._walk_in_wait(now)}
 
     def _walk_in_wait(self, now: datetime) -> int | None:
-        service = walk_in_service(self.office)
-        if service is None or opening_at(self.office, now) is None:
-            return None
         try:
-            estimate, _fits = walk_in_outlook(self.db, self.office, now, service, None)
+            return board.walk_in_wait(self.db, self.office, now)
         except Exception:  # an estimate is a courtesy; never let it blank the board
             self.app.logger.exception("board: walk-in estimate failed")
             return None
-        return estimate.minutes
 
 
 def reader(app: Flask | None = None) -> BoardReader:

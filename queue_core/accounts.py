@@ -1,4 +1,8 @@
-"""Staff accounts, passwords (argon2) and API bearer tokens."""
+"""Staff accounts, passwords (argon2) and API bearer tokens.
+
+Every read and change of the ``staff`` and ``api_tokens`` tables lives here, so the sign-in,
+the admin page and the CLI agree on what "an active account" is.
+"""
 from __future__ import annotations
 
 import hashlib
@@ -13,7 +17,7 @@ from sqlite_utils import Database
 from .clock import to_db
 from .errors import InvalidInput, NotFound
 from .office import Office
-from .store import one, write
+from .store import one, rows, write
 
 ROLES = ("staff", "admin")
 _hasher = PasswordHasher()
@@ -25,18 +29,34 @@ def _check_username(username: str) -> str:
     return username
 
 
-def add_staff(db: Database, username: str, *, name: str, role: str, password: str, now: datetime) -> None:
-    """Create a staff account, or set name, role and password of an existing one."""
-    _check_username(username)
+def _check_role(role: str) -> str:
     if role not in ROLES:
         raise InvalidInput("role must be staff or admin", field="role")
+    return role
+
+
+def _check_password(password: str) -> str:
     if not isinstance(password, str) or len(password) < 8:
         raise InvalidInput("the password needs at least 8 characters", field="password")
+    return password
+
+
+def _check_name(name: str) -> str:
+    if not isinstance(name, str) or not name.strip() or len(name) > 200:
+        raise InvalidInput("a name needs 1–200 characters", field="name")
+    return name.strip()
+
+
+def add_staff(db: Database, username: str, *, name: str, role: str, password: str, now: datetime) -> None:
+    """Create a staff account, or set name, role and password of an existing one (and enable it again)."""
+    _check_username(username)
+    _check_role(role)
+    _check_password(password)
     with write(db):
         db.execute(
             "INSERT INTO staff (username, name, role, password_hash, active, created_at)"
             " VALUES (?, ?, ?, ?, 1, ?) ON CONFLICT (username) DO UPDATE SET name = excluded.name,"
-            " role = excluded.role, password_hash = excluded.password_hash, active = 1",
+            " role = excluded.role, password_hash = excluded.password_hash, active = 1, disabled_at = NULL",
             (username, name or username, role, _hasher.hash(password), to_db(now)))
 
 
@@ -74,5 +94,76 @@ def create_token(db: Database, username: str, now: datetime) -> str:
 
 
 def user_for_token(db: Database, token: str) -> dict | None:
+    """The active account a bearer token belongs to, else None (unknown token or disabled account)."""
     return one(db, "SELECT s.username, s.name, s.role FROM api_tokens t JOIN staff s USING (username)"
                    " WHERE t.token_hash = ? AND s.active = 1", (hashlib.sha256(str(token).encode()).hexdigest(),))
+
+
+def get_account(db: Database, username: str) -> dict | None:
+    """The active account ({username, name, role}) or None.
+
+    Looked up on every signed-in request, so disabling an account ends its sessions at once.
+    """
+    return one(db, "SELECT username, name, role FROM staff WHERE username = ? AND active = 1", (str(username),))
+
+
+def list_staff(db: Database) -> list[dict]:
+    """Every account for the admin page: username, name, role, active, has_password, disabled_at.
+
+    Never the hash itself: whether a password is set is all the page needs to know.
+    """
+    return rows(db, "SELECT username, name, role, active, password_hash IS NOT NULL AS has_password, disabled_at"
+                    " FROM staff ORDER BY username")
+
+
+def set_role(db: Database, username: str, role: str) -> None:
+    """Make an account ``staff`` or ``admin``; refuses to demote the last active admin."""
+    _check_role(role)
+    with write(db):
+        if role != "admin":
+            _refuse_last_admin(db, username)
+        _update(db, username, "role = ?", (role,))
+
+
+def rename(db: Database, username: str, name: str) -> None:
+    """Change the name colleagues see (the username, which sessions and tokens refer to, stays)."""
+    with write(db):
+        _update(db, username, "name = ?", (_check_name(name),))
+
+
+def reset_password(db: Database, username: str, password: str) -> None:
+    """Set a new password; sessions stay (they name the account), bearer tokens are not touched."""
+    password_hash = _hasher.hash(_check_password(password))  # slow: hashed before the write lock is taken
+    with write(db):
+        _update(db, username, "password_hash = ?", (password_hash,))
+
+
+def set_active(db: Database, username: str, active: bool, now: datetime) -> None:
+    """Disable an account (no sign-in, sessions end, its API tokens are revoked) or enable it again.
+
+    Tokens are deleted rather than merely ignored, so enabling an account later does not bring
+    back a token that may have leaked; the owner asks for a new one. ``now`` is kept as
+    ``disabled_at`` for the admin page. The last active admin cannot be disabled (no lock-out).
+    """
+    with write(db):
+        if not active:
+            _refuse_last_admin(db, username)
+        disabled_at = None if active else to_db(now)
+        _update(db, username, "active = ?, disabled_at = ?", (int(bool(active)), disabled_at))
+        if not active:
+            db.execute("DELETE FROM api_tokens WHERE username = ?", (username,))
+
+
+def _update(db: Database, username: str, sql: str, params: tuple) -> None:
+    """One UPDATE of the account row, inside the caller's write transaction; NotFound if there is none."""
+    if db.execute(f"UPDATE staff SET {sql} WHERE username = ?", (*params, username)).rowcount == 0:
+        raise NotFound(f"no staff account {username!r}", field="username")
+
+
+def _refuse_last_admin(db: Database, username: str) -> None:
+    """An office without an active admin could not manage its accounts any more (except via the CLI)."""
+    others = db.execute("SELECT COUNT(*) FROM staff WHERE role = 'admin' AND active = 1 AND username != ?",
+                        (username,)).fetchone()[0]
+    target = one(db, "SELECT role, active FROM staff WHERE username = ?", (username,))
+    if target and target["role"] == "admin" and target["active"] and others == 0:
+        raise InvalidInput("the last active admin account must stay an active admin", field="username")

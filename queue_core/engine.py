@@ -4,10 +4,11 @@ Each command is one write transaction that appends its event; nothing here knows
 """
 from __future__ import annotations
 
+from .audit import AccessLog
 from .booking import Booking
 from .calls import Calls
 from .intake import Intake
 
 
-class Engine(Booking, Intake, Calls):
-    """Book, check in, call and close visits for one office location."""
+class Engine(Booking, Intake, Calls, AccessLog):
+    """Book, check in, call and close visits for one office location, and log who read personal data."""

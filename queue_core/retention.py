@@ -8,7 +8,7 @@ from .base import EngineBase
 from .clock import to_db
 
 
-# The access log (desk/audit.py): one event per staff reading of personal data.
+# The access log (queue_core/audit.py, engine.record_reading): one event per staff reading of personal data.
 ACCESS_LOG_KIND = "personal_data_read"
 
 

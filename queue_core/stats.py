@@ -12,22 +12,20 @@ Sources and the choices made (docs/reports.md explains them for the office):
 """
 from __future__ import annotations
 
-import json
 import math
 import statistics
 from collections import defaultdict
-from dataclasses import asdict, dataclass, field
-from datetime import date, datetime, time, timedelta
+from dataclasses import asdict, dataclass
+from datetime import date, datetime
 from typing import Any, Iterable
 
 from sqlite_utils import Database
 
-from .clock import from_db, to_db
 from .errors import InvalidInput
 from .office import Office
-from .schedule import local_day, local_instant, openings
+from .facts import AppointmentFacts, Facts, Period, TicketFacts, _minutes, load_facts
+from .schedule import local_day, openings
 
-MAX_RANGE_DAYS = 366
 PUNCTUAL_MIN = 5  # "called within 5 minutes of their time"
 LEAD_WEEK_DAYS = 7  # "a free slot within the next week"
 # (label, lower bound exclusive, upper bound inclusive) in minutes; None = open end.
@@ -36,83 +34,8 @@ DELAY_BUCKETS: tuple[tuple[str, float | None, float | None], ...] = (
 # (label, first day, last day) of booking lead time; None = open end.
 LEAD_BUCKETS: tuple[tuple[str, int, int | None], ...] = (
     ("0", 0, 0), ("1", 1, 1), ("2–3", 2, 3), ("4–7", 4, 7), ("8–14", 8, 14), ("> 14", 15, None))
-# Events that end a caseworker's time with a ticket at a desk.
-_ENDS_BUSY = ("finished", "no_show", "requeued", "transferred", "ticket_cancelled")
-_TICKET_EVENTS = ("called", "started", *_ENDS_BUSY)
 KINDS = ("appointment", "walk_in")
 
-
-# ---------------------------------------------------------------- the period asked for
-
-@dataclass(frozen=True)
-class Period:
-    """Office-local days ``first`` … ``last`` (both included); ``location`` None means every location."""
-
-    first: date
-    last: date
-    location: str | None = None
-
-    @property
-    def days(self) -> int:
-        return (self.last - self.first).days + 1
-
-    def dates(self) -> list[date]:
-        return [self.first + timedelta(days=n) for n in range(self.days)]
-
-
-def make_period(first: date, last: date, location: str | None = None) -> Period:
-    """A checked period: ``first ≤ last`` and at most MAX_RANGE_DAYS days (InvalidInput otherwise)."""
-    if first > last:
-        raise InvalidInput("'from' lies after 'to'", field="from")
-    if (last - first).days + 1 > MAX_RANGE_DAYS:
-        raise InvalidInput(f"choose at most {MAX_RANGE_DAYS} days", field="to")
-    if location is not None and (not isinstance(location, str) or not 0 < len(location) <= 64):
-        raise InvalidInput("location must be a short name", field="location")
-    return Period(first, last, location or None)
-
-
-def parse_day(text: str | None, name: str) -> date | None:
-    """'2026-11-23' → date; empty → None; anything else → InvalidInput naming the parameter."""
-    if text is None or str(text).strip() == "":
-        return None
-    text = str(text).strip()
-    try:
-        if len(text) != 10:
-            raise ValueError
-        day = date.fromisoformat(text)
-    except ValueError:
-        raise InvalidInput(f"'{name}' must be a date like 2026-11-23", field=name) from None
-    if not 2000 <= day.year <= 2999:
-        raise InvalidInput(f"'{name}' is not a plausible date", field=name)
-    return day
-
-
-def default_last_day(db: Database, office: Office, now: datetime, location: str | None = None) -> date:
-    """Today, or the last day with a ticket if that lies later (a simulated week may lie ahead)."""
-    today = local_day(office, now)
-    sql = "SELECT MAX(day) FROM tickets" + (" WHERE location = ?" if location else "")
-    found = db.execute(sql, (location,) if location else ()).fetchone()[0]
-    latest = date.fromisoformat(found) if found else today
-    return max(today, latest)
-
-
-def period_from_query(db: Database, office: Office, now: datetime, from_text: str | None,
-                      to_text: str | None, location: str | None = None) -> Period:
-    """The period of a request's ``from``/``to``/``location``; missing ends default to a week."""
-    first, last = parse_day(from_text, "from"), parse_day(to_text, "to")
-    location = (location or "").strip() or None
-    if last is None:
-        last = first + timedelta(days=6) if first else default_last_day(db, office, now, location)
-    if first is None:
-        first = last - timedelta(days=6)
-    return make_period(first, last, location)
-
-
-def locations(db: Database) -> list[str]:
-    """Every location that has tickets or appointments (for a choice on the report page)."""
-    found = {r[0] for r in db.execute("SELECT DISTINCT location FROM tickets UNION"
-                                      " SELECT DISTINCT location FROM appointments").fetchall()}
-    return sorted(found)
 
 
 # ---------------------------------------------------------------- distributions
@@ -145,146 +68,6 @@ def _rounded(figures: Figures, digits: int = 1) -> dict[str, Any]:
 
 def _share(part: int, whole: int) -> float | None:
     return round(part / whole, 4) if whole else None
-
-
-def _minutes(later: datetime, earlier: datetime) -> float:
-    return (later - earlier).total_seconds() / 60
-
-
-# ---------------------------------------------------------------- facts from the store
-
-@dataclass
-class TicketFacts:
-    """One ticket with its first call and its time at desks, all read from tickets + event log."""
-
-    id: int
-    kind: str
-    service: str
-    staff: str | None  # the appointment's caseworker
-    state: str
-    outcome: str | None
-    day: date
-    checked_in: datetime
-    appointment_start: datetime | None
-    server: str | None  # who called it last (who served it / marked the no-show)
-    started: datetime | None
-    finished: datetime | None
-    first_call: datetime | None = None
-    first_caller: str | None = None
-    service_start: datetime | None = None  # 'started' after the last call, else the last call
-    busy: list[tuple[str, datetime, datetime]] = field(default_factory=list)  # (desk, from, to)
-
-    @property
-    def wait(self) -> float | None:
-        """Check-in → first call, minutes."""
-        return _minutes(self.first_call, self.checked_in) if self.first_call else None
-
-    @property
-    def service_minutes(self) -> float | None:
-        """Finished visits: from 'start' (or, when staff did not press start, from the last call) to the end."""
-        if self.state != "done" or self.finished is None or self.service_start is None:
-            return None
-        return _minutes(self.finished, self.service_start)
-
-    @property
-    def delay(self) -> float | None:
-        """Appointments only: first call − max(start, check-in), minutes (negative = called early)."""
-        if self.kind != "appointment" or self.first_call is None or self.appointment_start is None:
-            return None
-        return _minutes(self.first_call, max(self.appointment_start, self.checked_in))
-
-
-@dataclass(frozen=True)
-class AppointmentFacts:
-    id: int
-    service: str
-    staff: str | None
-    state: str
-    day: date
-    lead_days: int
-    no_visit: bool = False  # a call recorded as "no visit needed" (Booking.record_no_visit), not a booking
-
-
-@dataclass(frozen=True)
-class IntakeStop:
-    at: datetime
-    day: date
-    reason: str
-
-
-@dataclass
-class Facts:
-    period: Period
-    tickets: list[TicketFacts]
-    appointments: list[AppointmentFacts]
-    stops: list[IntakeStop]
-
-
-def _utc_bounds(office: Office, period: Period) -> tuple[str, str]:
-    return (to_db(local_instant(office, period.first, time(0, 0))),
-            to_db(local_instant(office, period.last + timedelta(days=1), time(0, 0))))
-
-
-def load_facts(db: Database, office: Office, period: Period) -> Facts:
-    """Read what the evaluation needs for the period (no personal field is selected)."""
-    where_location = " AND location = ?" if period.location else ""
-    loc = (period.location,) if period.location else ()
-    ticket_rows = db.execute(
-        "SELECT id, kind, service, staff, state, outcome, day, created_at, appointment_start, called_by,"
-        " started_at, finished_at FROM tickets WHERE day >= ? AND day <= ?" + where_location + " ORDER BY id",
-        (period.first.isoformat(), period.last.isoformat(), *loc)).fetchall()
-    tickets: dict[int, TicketFacts] = {}
-    for (tid, kind, service, staff, state, outcome, day, created, start, called_by, started,
-         finished) in ticket_rows:
-        tickets[tid] = TicketFacts(tid, kind, service, staff, state, outcome, date.fromisoformat(day),
-                                   from_db(created), from_db(start), called_by, from_db(started),
-                                   from_db(finished))
-    if tickets:
-        first_id, last_id = min(tickets), max(tickets)
-        open_call: dict[int, tuple[str, datetime]] = {}
-        for tid, kind, at, desk, actor in db.execute(
-                "SELECT ticket_id, kind, at, desk, actor FROM events WHERE ticket_id BETWEEN ? AND ?"
-                f" AND kind IN ({','.join('?' * len(_TICKET_EVENTS))}) ORDER BY seq",
-                (first_id, last_id, *_TICKET_EVENTS)).fetchall():
-            ticket = tickets.get(tid)
-            if ticket is None:
-                continue
-            when = from_db(at)
-            if kind == "called":
-                if ticket.first_call is None:
-                    ticket.first_call, ticket.first_caller = when, actor
-                open_call[tid] = (desk, when)
-                ticket.service_start = when
-            elif kind == "started":
-                ticket.service_start = when
-            elif tid in open_call:
-                desk_key, since = open_call.pop(tid)
-                if desk_key:
-                    ticket.busy.append((desk_key, since, when))
-    low, high = _utc_bounds(office, period)
-    # "No visit needed" calls are stored as appointments resolved by post at the time of the call;
-    # their event tells them apart from real appointments.
-    no_visit = {r[0] for r in db.execute(
-        "SELECT appointment_id FROM events WHERE at >= ? AND at < ? AND kind = 'no_visit_needed'"
-        + where_location, (low, high, *loc)).fetchall()}
-    appointments = []
-    for aid, service, staff, state, starts, booked in db.execute(
-            "SELECT id, service, staff, state, starts_at, booked_at FROM appointments"
-            " WHERE starts_at >= ? AND starts_at < ?" + where_location + " ORDER BY starts_at, id",
-            (low, high, *loc)).fetchall():
-        day = local_day(office, from_db(starts))
-        appointments.append(AppointmentFacts(aid, service, staff, state, day,
-                                             (day - local_day(office, from_db(booked))).days, aid in no_visit))
-    stops = []
-    for at, data in db.execute(
-            "SELECT at, data FROM events WHERE at >= ? AND at < ? AND kind = 'intake_stopped'" + where_location
-            + " ORDER BY seq", (low, high, *loc)).fetchall():
-        when = from_db(at)
-        stops.append(IntakeStop(when, local_day(office, when), json.loads(data or "{}").get("reason", "")))
-    return Facts(period, list(tickets.values()), appointments, stops)
-
-
-# ---------------------------------------------------------------- the figures
 
 def count_by_kind(tickets: Iterable[TicketFacts], state: str) -> dict[str, int]:
     """Tickets in the final ``state`` per kind, plus their total."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from conftest import office_mapping
-from queue_core import Engine, Office, retention, stats
+from queue_core import Engine, Office, facts, retention, stats
 
 from test_stats import MONDAY, at, scripted_day
 
@@ -14,7 +14,7 @@ PERSONAL_TEXTS = ("Person A", "Anliegen A", "Notiz A", "Person N1", "Anliegen N1
 
 
 def evaluation(engine) -> dict:
-    return stats.evaluate(engine.db, engine.office, stats.make_period(date(2026, 11, 16), date(2026, 11, 29)))
+    return stats.evaluate(engine.db, engine.office, facts.make_period(date(2026, 11, 16), date(2026, 11, 29)))
 
 
 def test_purge_erases_personal_data_and_keeps_the_figures(engine, clock, db_path):

@@ -8,7 +8,7 @@ from datetime import date
 
 import pytest
 
-from queue_core import stats
+from queue_core import facts, stats
 
 from test_desk_support import bearer, make_token, sign_in
 from test_stats import MONDAY, at, scripted_day
@@ -75,7 +75,7 @@ def test_stats_api_answers_with_the_hand_computed_day(client, admin, day, engine
     assert data["summary"]["punctuality"]["share"] == 0.6
     assert data["summary"]["waits"]["walk_in"]["median"] == 25.0
     assert data == json.loads(json.dumps(stats.evaluate(engine.db, engine.office,
-                                                        stats.make_period(MONDAY, MONDAY))))
+                                                        facts.make_period(MONDAY, MONDAY))))
     located = client.get(f"/api/v1/stats?{MONDAY_QUERY}&location={engine.office.location}", headers=admin)
     assert located.get_json()["summary"] == data["summary"]
 

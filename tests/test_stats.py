@@ -27,7 +27,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from queue_core import stats
+from queue_core import facts, stats
 from queue_core.errors import IntakeClosed, InvalidInput
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -133,7 +133,7 @@ def day(engine, clock):
 
 
 def monday(engine) -> dict:
-    return stats.evaluate(engine.db, engine.office, stats.make_period(MONDAY, MONDAY))
+    return stats.evaluate(engine.db, engine.office, facts.make_period(MONDAY, MONDAY))
 
 
 def test_served_no_shows_missed_cancelled(engine, day):
@@ -238,12 +238,12 @@ def test_waits_by_hour_and_daily_visitors(engine, day):
 
 
 def test_other_days_and_locations_are_not_counted(engine, day):
-    week = stats.evaluate(engine.db, engine.office, stats.make_period(date(2026, 11, 16), date(2026, 11, 22)))
+    week = stats.evaluate(engine.db, engine.office, facts.make_period(date(2026, 11, 16), date(2026, 11, 22)))
     assert week["summary"]["served"]["total"] == 0 and week["summary"]["appointments"]["total"] == 0
     assert len(week["daily"]) == 7
-    elsewhere = stats.evaluate(engine.db, engine.office, stats.make_period(MONDAY, MONDAY, "anderswo"))
+    elsewhere = stats.evaluate(engine.db, engine.office, facts.make_period(MONDAY, MONDAY, "anderswo"))
     assert elsewhere["summary"]["served"]["total"] == 0
-    here = stats.evaluate(engine.db, engine.office, stats.make_period(MONDAY, MONDAY, engine.office.location))
+    here = stats.evaluate(engine.db, engine.office, facts.make_period(MONDAY, MONDAY, engine.office.location))
     assert here["summary"] == monday(engine)["summary"]
 
 
@@ -264,14 +264,14 @@ def test_describe_uses_nearest_rank_p90():
 ])
 def test_bad_periods_are_refused(engine, first, last, message):
     with pytest.raises(InvalidInput) as refused:
-        stats.period_from_query(engine.db, engine.office, engine.now(), first, last)
+        facts.period_from_query(engine.db, engine.office, engine.now(), first, last)
     assert message in refused.value.message
 
 
 def test_default_period_is_the_week_up_to_today_or_the_last_day_with_tickets(engine, day):
-    period = stats.period_from_query(engine.db, engine.office, at(9, 0, date(2026, 11, 20)), None, None)
+    period = facts.period_from_query(engine.db, engine.office, at(9, 0, date(2026, 11, 20)), None, None)
     assert (period.first, period.last) == (date(2026, 11, 17), MONDAY)
-    period = stats.period_from_query(engine.db, engine.office, engine.now(), "2026-11-01", None)
+    period = facts.period_from_query(engine.db, engine.office, engine.now(), "2026-11-01", None)
     assert (period.first, period.last) == (date(2026, 11, 1), date(2026, 11, 7))
 
 
@@ -293,7 +293,7 @@ def test_figures_agree_with_the_simulation(tmp_path):
     path = tmp_path / "sim.db"
     report = run_day(staff=3, appointments=15, walk_ins=20, days=1, database=str(path))
     db = connect(path)
-    result = stats.evaluate(db, simulated_office(3), stats.make_period(date(2026, 11, 23), date(2026, 11, 23)))
+    result = stats.evaluate(db, simulated_office(3), facts.make_period(date(2026, 11, 23), date(2026, 11, 23)))
     db.close()
     waits = result["summary"]["waits"]
     assert waits["appointment"]["n"] == len(report.appointment_waits)

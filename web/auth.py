@@ -24,7 +24,6 @@ from flask import Flask, abort, g, redirect, request, session, url_for
 from flask_wtf.csrf import CSRFProtect
 
 from queue_core import accounts
-from queue_core.store import one
 
 from .engine import get_engine
 
@@ -48,12 +47,6 @@ def init_app(app: Flask) -> None:
     csrf.init_app(app)
 
 
-def _account(username: str) -> dict[str, Any] | None:
-    # Read-only lookup; queue_core.accounts has no "get account" function yet.
-    return one(get_engine().db, "SELECT username, name, role FROM staff WHERE username = ? AND active = 1",
-               (str(username),))
-
-
 def bearer_token() -> str | None:
     header = request.headers.get("Authorization", "")
     if header[:7].lower() != "bearer ":
@@ -73,7 +66,7 @@ def current_user() -> dict[str, Any] | None:
             user = accounts.user_for_token(get_engine().db, token)
     elif session.get("user"):
         g.auth_via = "session"
-        user = _account(session["user"])
+        user = accounts.get_account(get_engine().db, session["user"])
         if user is None:
             session.pop("user", None)
     g.staff_user = user

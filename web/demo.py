@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from queue_core import Engine
+from queue_core import Engine, views
 from queue_core.accounts import add_staff, sync_caseworkers
 from queue_core.errors import QueueError
 from queue_core.schedule import fits_hours
@@ -17,7 +17,8 @@ DOCUMENTS = ["Kontoauszüge der letzten 3 Monate", "Mietvertrag", "Heizkostenabr
 
 
 def is_empty(engine: Engine) -> bool:
-    return engine.db.execute("SELECT COUNT(*) FROM appointments").fetchone()[0] == 0
+    """No appointment booked yet: only then is the demo seeded (never over an office's real data)."""
+    return not views.has_appointments(engine.db)
 
 
 def seed(engine: Engine) -> list[str]:

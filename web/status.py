@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify, render_template
 
-from queue_core.schedule import hours_text
+from queue_core import views
+from queue_core.schedule import hours_text, local_day
 
 from .engine import get_engine
 
@@ -11,13 +12,9 @@ bp = Blueprint("status", __name__)
 
 
 def queue_counts() -> dict[str, int]:
+    """Today's waiting tickets per kind at this location."""
     engine = get_engine()
-    rows = engine.db.execute(
-        "SELECT kind, COUNT(*) FROM tickets WHERE location = ? AND state = 'waiting' GROUP BY kind",
-        (engine.office.location,)).fetchall()
-    counts = {"appointment": 0, "walk_in": 0}
-    counts.update(dict(rows))
-    return counts
+    return views.waiting_counts(engine.db, engine.office.location, local_day(engine.office, engine.now()))
 
 
 @bp.get("/status")
