@@ -8,6 +8,7 @@ from typing import Any
 
 from .clock import from_db
 
+TICKET_KINDS = ("appointment", "walk_in")
 TICKET_STATES = ("waiting", "called", "serving", "done", "no_show", "cancelled")
 APPOINTMENT_STATES = ("booked", "checked_in", "cancelled", "missed", "by_post")
 OUTCOMES = ("done", "by_post", "follow_up")

@@ -22,6 +22,7 @@ from typing import Any, Iterable
 from sqlite_utils import Database
 
 from .errors import InvalidInput
+from .models import TICKET_KINDS
 from .office import Office
 from .facts import AppointmentFacts, Facts, Period, TicketFacts, _minutes, load_facts
 from .schedule import local_day, openings
@@ -34,8 +35,7 @@ DELAY_BUCKETS: tuple[tuple[str, float | None, float | None], ...] = (
 # (label, first day, last day) of booking lead time; None = open end.
 LEAD_BUCKETS: tuple[tuple[str, int, int | None], ...] = (
     ("0", 0, 0), ("1", 1, 1), ("2–3", 2, 3), ("4–7", 4, 7), ("8–14", 8, 14), ("> 14", 15, None))
-KINDS = ("appointment", "walk_in")
-
+KINDS = TICKET_KINDS
 
 
 # ---------------------------------------------------------------- distributions

@@ -15,13 +15,12 @@ from typing import Any
 from sqlite_utils import Database
 
 from .clock import to_db
-from .models import Appointment, Ticket
+from .models import TICKET_KINDS, Appointment, Ticket
 from .office import Caseworker, Office
 from .policy import appointment_filter, walk_in_filter
 from .schedule import local_day, local_instant
 from .store import one, rows
 
-TICKET_KINDS = ("appointment", "walk_in")
 
 
 @dataclass(frozen=True)
