@@ -8,6 +8,7 @@ the earliest gap that is long enough — the policy's gap filling. The same mode
 """
 from __future__ import annotations
 
+from bisect import insort
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 
@@ -21,8 +22,17 @@ from .schedule import local_day, local_instant, openings
 
 @dataclass
 class Timeline:
+    """One caseworker's busy spans from now on, kept sorted and merged.
+
+    Merging touching spans matters: a long line of walk-ins laid back to back becomes one span,
+    so finding the next gap costs the number of appointments, not the length of the line.
+    """
+
     free_at: datetime
     blocks: list[tuple[datetime, datetime]] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.blocks = _merged(sorted(self.blocks))
 
     def earliest(self, minutes: int) -> datetime:
         length = timedelta(minutes=minutes)
@@ -34,8 +44,18 @@ class Timeline:
         return t
 
     def book(self, start: datetime, minutes: int) -> None:
-        self.blocks.append((start, start + timedelta(minutes=minutes)))
-        self.blocks.sort()
+        insort(self.blocks, (start, start + timedelta(minutes=minutes)))
+        self.blocks = _merged(self.blocks)
+
+
+def _merged(blocks: list[tuple[datetime, datetime]]) -> list[tuple[datetime, datetime]]:
+    merged: list[tuple[datetime, datetime]] = []
+    for start, end in blocks:
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    return merged
 
 
 def _closed_blocks(office: Office, now: datetime) -> tuple[list[tuple[datetime, datetime]], datetime]:
