@@ -7,6 +7,7 @@ from queue_core.errors import InvalidInput, NotFound, UnknownCode
 from web.api import BadRequest, bp, error, json_body
 from web.engine import get_engine
 
+from . import printer
 from .common import extract_code, public_ticket, ticket_status
 from .limits import mark_wrong_code, retry_after, wrong_codes
 
@@ -51,7 +52,10 @@ def check_in():
     else:
         raise BadRequest("send either a code or a walk_in")
     body = {"ticket": public_ticket(engine, result.ticket, result.estimate),
-            "late": result.late, "early": result.early}
+            "late": result.late, "early": result.early,
+            # The receipt printer, after the commit: null (none configured, or a repeat),
+            # "printed", "failed" or "pending". A printer problem never fails the check-in.
+            "printer": printer.after_check_in(result)}
     return body, 201 if result.created else 200
 
 

@@ -13,7 +13,7 @@ from queue_core.clock import from_db
 from queue_core.schedule import hours_text
 from web.engine import get_engine, office
 
-from . import info
+from . import info, printer
 from .common import (current_language, extract_code, hours_rows, local_date, local_time, status_url,
                      ticket_status, wait_text)
 from .limits import mark_wrong_code, retry_after, wrong_codes
@@ -68,8 +68,9 @@ def code_submit():
                      starts_at=local_time(engine, starts))
     except IntakeClosed as refusal:
         return _refusal(refusal)
+    printed = printer.after_check_in(result)
     return redirect(url_for("kiosk.ticket", token=result.ticket.token, fresh=1,
-                            late=1 if result.late else None))
+                            late=1 if result.late else None, printed=printed))
 
 
 @bp.get("/ohne-termin")
@@ -107,7 +108,8 @@ def walk_in_submit():
         return _refusal(refusal)
     except InvalidInput:
         return redirect(url_for("kiosk.walk_in_services"))
-    return redirect(url_for("kiosk.ticket", token=result.ticket.token, fresh=1))
+    printed = printer.after_check_in(result)
+    return redirect(url_for("kiosk.ticket", token=result.ticket.token, fresh=1, printed=printed))
 
 
 def _refusal(refusal: IntakeClosed):
@@ -140,11 +142,16 @@ def ticket(token: str):
     url = status_url(found.token)
     qr = segno.make(url, error="m").svg_inline(scale=4, border=2, dark="#000", light="#fff",
                                                omitsize=False)
-    auto_print = bool(current_app.config.get("KIOSK_AUTO_PRINT", False)) and request.args.get("fresh") == "1"
+    fresh = request.args.get("fresh") == "1"
+    # How the receipt printer did with this check-in (printed | failed | pending), else None.
+    printed = request.args.get("printed") if fresh else None
+    printed = printed if printed in (printer.PRINTED, printer.FAILED, printer.PENDING) else None
+    # The browser prints too only when the receipt printer did not.
+    auto_print = bool(current_app.config.get("KIOSK_AUTO_PRINT", False)) and fresh and printed != printer.PRINTED
     return _page("kiosk/ticket.html", ticket=found, status=status, wait=wait_text(status["estimated_wait_min"]),
                  qr=qr, status_url=url, late=request.args.get("late") == "1",
                  issued_date=local_date(engine, found.created_at), issued_time=local_time(engine, found.created_at),
-                 auto_print=auto_print,
+                 auto_print=auto_print, printed=printed,
                  ticket_seconds=int(current_app.config.get("KIOSK_TICKET_SECONDS", 60)))
 
 

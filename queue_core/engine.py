@@ -8,7 +8,8 @@ from .audit import AccessLog
 from .booking import Booking
 from .calls import Calls
 from .intake import Intake
+from .printing import Printing
 
 
-class Engine(Booking, Intake, Calls, AccessLog):
+class Engine(Booking, Intake, Calls, AccessLog, Printing):
     """Book, check in, call and close visits for one office location, and log who read personal data."""

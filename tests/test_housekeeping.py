@@ -8,7 +8,7 @@ from datetime import date, timedelta
 import pytest
 
 from conftest import DEMO_CONFIG, office_mapping
-from queue_core import connect
+from queue_core import connect, housekeeping as chores
 from web import create_app, housekeeping
 
 from test_stats import at
@@ -94,9 +94,28 @@ def test_the_runner_starts_the_chores(live_server, tmp_path):
         wallclock.sleep(0.1)
     db = connect(tmp_path / "live.db")
     try:
-        rows = dict(db.execute("SELECT task, period FROM housekeeping").fetchall())
+        rows = chores.periods(db)
     finally:
         db.close()
     assert server.process.poll() is None
     assert set(rows) == {"purge", "expire_missed"}
     assert date.fromisoformat(rows["purge"]) >= date.today() - timedelta(days=1)
+
+
+def test_claims_are_one_per_period_and_a_release_gives_the_period_back(db_path, clock):
+    db = connect(db_path)
+    try:
+        now = clock.now()
+        assert chores.claim(db, "purge", "2026-11-23", "a", now) is True
+        assert chores.claim(db, "purge", "2026-11-23", "b", now) is False
+        assert chores.claim(db, "purge", "2026-11-22", "b", now) is False  # periods only move forward
+        chores.release(db, "purge", "b")  # not b's claim: nothing changes
+        assert chores.periods(db) == {"purge": "2026-11-23"}
+        chores.finish(db, "purge", "a", now, {"appointments": 1})
+        row = db.execute("SELECT finished_at, result FROM housekeeping WHERE task = 'purge'").fetchone()
+        assert row[0] and '"appointments":1' in row[1]
+        chores.release(db, "purge", "a")
+        assert chores.periods(db) == {"purge": None}
+        assert chores.claim(db, "purge", "2026-11-23", "b", now) is True
+    finally:
+        db.close()

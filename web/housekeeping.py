@@ -2,10 +2,10 @@
 appointments nobody checked in for as missed.
 
 Several server processes may share one database (run_kiosk.py on two machines, a restart that
-overlaps the old process). Each chore has a row in the ``housekeeping`` table; a process does the
-chore only if it moves the row's ``period`` (the office-local day for the purge, the UTC minute
-for expiry) forward inside one write transaction. The losers see the new period and skip, so each
-chore runs once per period whatever the number of processes.
+overlaps the old process). A process does a chore only if it claims the chore's period (the
+office-local day for the purge, the UTC minute for expiry) through ``queue_core.housekeeping``;
+the losers skip, so each chore runs once per period whatever the number of processes. This module
+is only the Flask/background-task part: no SQL here.
 
 Only ``socketio.start_background_task`` and ``socketio.sleep`` are used (no eventlet APIs), so the
 loop works in every async mode.
@@ -14,14 +14,13 @@ from __future__ import annotations
 
 import os
 import socket
-from datetime import datetime
 from typing import Any
 
 from flask import Flask
-from sqlite_utils import Database
 
-from queue_core import retention, store
+from queue_core import retention
 from queue_core.clock import to_db
+from queue_core.housekeeping import claim, finish, release
 from queue_core.schedule import local_day
 
 from .engine import open_engine
@@ -34,29 +33,6 @@ EXPIRE = "expire_missed"
 
 def worker_name(app: Flask) -> str:
     return f"{socket.gethostname()}:{os.getpid()}:{id(app):x}"
-
-
-def claim(db: Database, task: str, period: str, who: str, now: datetime) -> bool:
-    """Take the chore for ``period`` if nobody has yet; True for exactly one caller per period."""
-    with store.write(db):
-        db.execute("INSERT OR IGNORE INTO housekeeping (task) VALUES (?)", (task,))
-        row = store.one(
-            db, "UPDATE housekeeping SET period = ?, claimed_at = ?, claimed_by = ?, finished_at = NULL,"
-                " result = NULL WHERE task = ? AND (period IS NULL OR period < ?) RETURNING task",
-            (period, to_db(now), who, task, period))
-    return row is not None
-
-
-def _finish(db: Database, task: str, who: str, now: datetime, result: Any) -> None:
-    with store.write(db):
-        db.execute("UPDATE housekeeping SET finished_at = ?, result = ? WHERE task = ? AND claimed_by = ?",
-                   (to_db(now), store.dumps(result), task, who))
-
-
-def _release(db: Database, task: str, who: str) -> None:
-    """A chore that failed is given back, so the next tick (of any process) tries again."""
-    with store.write(db):
-        db.execute("UPDATE housekeeping SET period = NULL WHERE task = ? AND claimed_by = ?", (task, who))
 
 
 def run_once(app: Flask, who: str | None = None) -> dict[str, Any]:
@@ -80,9 +56,9 @@ def run_once(app: Flask, who: str | None = None) -> dict[str, Any]:
                               "access_log": purged.access_log}
                     done["purged"] = result
             except Exception:
-                _release(engine.db, task, who)
+                release(engine.db, task, who)
                 raise
-            _finish(engine.db, task, who, engine.now(), result)
+            finish(engine.db, task, who, engine.now(), result)
     finally:
         engine.db.close()
     return done
