@@ -139,6 +139,19 @@ def live_server(tmp_path):
         server.stop()
 
 
+AXE = ROOT / "static" / "vendor" / "axe.min.js"
+
+
+def assert_accessible(page, screen: str) -> None:
+    """Run axe-core (served locally from static/vendor) in the page: no serious or critical violations."""
+    page.add_script_tag(path=str(AXE))
+    violations = page.evaluate(
+        "async () => (await axe.run(document)).violations"
+        ".map(v => ({id: v.id, impact: v.impact, nodes: v.nodes.slice(0, 3).map(n => n.target.join(' '))}))")
+    bad = [v for v in violations if v["impact"] in ("serious", "critical")]
+    assert not bad, f"{screen}: axe-core violations {bad}"
+
+
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 

@@ -4,15 +4,12 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-import pytest
 
 from board_helpers import ApiDesk, Desk
+from conftest import assert_accessible
 
 ROOT = Path(__file__).resolve().parent.parent
-AXE = ROOT / "static" / "vendor" / "axe.min.js"
 
-pytestmark = pytest.mark.skipif(not Path("/usr/bin/chromium").exists() or not AXE.exists(),
-                                reason="needs /usr/bin/chromium and static/vendor (make setup)")
 
 
 def test_board_shows_and_chimes_a_call(live_server, browser, artifacts, tmp_path):
@@ -44,11 +41,7 @@ def test_board_shows_and_chimes_a_call(live_server, browser, artifacts, tmp_path
         assert spoken[1]["lang"] == "tr-TR" and spoken_number in spoken[1]["text"]
         page.screenshot(path=str(artifacts / "board-1080p.png"))
 
-        page.add_script_tag(path=str(AXE))
-        result = page.evaluate("async () => (await axe.run(document)).violations"
-                               ".map(v => ({id: v.id, impact: v.impact, nodes: v.nodes.length}))")
-        serious = [v for v in result if v["impact"] in ("serious", "critical")]
-        assert not serious, serious
+        assert_accessible(page, "board")
 
         page.set_viewport_size({"width": 1080, "height": 1920})
         page.screenshot(path=str(artifacts / "board-portrait.png"))

@@ -14,9 +14,9 @@ from queue_core.clock import SystemClock, to_db
 from queue_core.store import write
 
 from test_desk_support import PASSWORD, cheap_hash
+from conftest import assert_accessible
 
 ROOT = Path(__file__).resolve().parent.parent
-AXE = ROOT / "static" / "vendor" / "axe.min.js"
 
 
 def add_account(db_path: Path, username: str, role: str = "staff") -> None:
@@ -29,15 +29,6 @@ def add_account(db_path: Path, username: str, role: str = "staff") -> None:
                        (username, username.title(), role, cheap_hash(), to_db(SystemClock().now())))
     finally:
         db.close()
-
-
-def check_accessibility(page, screen: str) -> None:
-    page.add_script_tag(path=str(AXE))
-    violations = page.evaluate(
-        "async () => (await axe.run(document)).violations"
-        ".map(v => ({id: v.id, impact: v.impact, nodes: v.nodes.map(n => n.target.join(' '))}))")
-    bad = [v for v in violations if v["impact"] in ("serious", "critical")]
-    assert not bad, f"{screen}: {bad}"
 
 
 @pytest.fixture
@@ -57,7 +48,7 @@ def test_sign_in_book_print_check_in_and_call(desk_server, browser, artifacts):
         # sign in (wrong password first), choose desk 210
         page.goto(url + "/desk")
         page.wait_for_url("**/desk/login**")
-        check_accessibility(page, "sign-in")
+        assert_accessible(page, "sign-in")
         page.fill("#username", "abraun")
         page.fill("#password", "falsch-falsch")
         page.click("button[type=submit].primary")
@@ -68,7 +59,7 @@ def test_sign_in_book_print_check_in_and_call(desk_server, browser, artifacts):
         page.click("button[type=submit].primary")
         page.wait_for_url(url + "/desk")
         page.wait_for_selector("#live:has-text('live')")
-        check_accessibility(page, "desk")
+        assert_accessible(page, "desk")
 
         # phone booking: surname → proposal and slots → pick the first → book
         page.click("nav >> text=Telefon-Termin")
@@ -76,7 +67,7 @@ def test_sign_in_book_print_check_in_and_call(desk_server, browser, artifacts):
         page.fill("#name", "Albers, Jana")
         page.wait_for_selector("#proposal:has-text('Anna Braun')")
         page.wait_for_selector("#slots button.slot")
-        check_accessibility(page, "booking")
+        assert_accessible(page, "booking")
         first = page.locator("#slots button.slot").first
         assert "Anna Braun" in first.inner_text()
         first.click()
@@ -116,9 +107,9 @@ def test_sign_in_book_print_check_in_and_call(desk_server, browser, artifacts):
         page.screenshot(path=str(artifacts / "desk-called.png"))
         page.click("[data-action=finish]")
         page.wait_for_selector("#current-number:text-is('–')")
-        check_accessibility(page, "desk after a visit")
+        assert_accessible(page, "desk after a visit")
         page.click("nav >> text=Termine")
         page.wait_for_selector("td:has-text('Albers, Jana')")
-        check_accessibility(page, "appointments of the day")
+        assert_accessible(page, "appointments of the day")
     finally:
         context.close()

@@ -16,10 +16,9 @@ from queue_core import Engine, Office, connect
 from queue_core.clock import SystemClock
 from queue_core.schedule import fits_hours
 
-from conftest import DEMO_CONFIG, LiveServer, server_env
+from conftest import DEMO_CONFIG, LiveServer, server_env, assert_accessible
 
 ROOT = Path(__file__).resolve().parent.parent
-AXE = ROOT / "static" / "vendor" / "axe.min.js"
 PORTRAIT = {"width": 1080, "height": 1920}
 LANDSCAPE = {"width": 1920, "height": 1080}
 
@@ -52,11 +51,7 @@ def book_soon(db_path):
 
 
 def check_accessibility(page, screen: str) -> None:
-    page.add_script_tag(path=str(AXE))
-    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
-    bad = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3]) for v in result["violations"]
-           if v["impact"] in ("serious", "critical")]
-    assert not bad, f"{screen}: axe violations {bad}"
+    assert_accessible(page, screen)
     small = page.evaluate("""() => Array.from(document.querySelectorAll('a, button, input, [role=button]'))
         .filter(el => el.offsetParent !== null)
         .map(el => [el.outerHTML.slice(0, 80), el.getBoundingClientRect()])

@@ -7,19 +7,10 @@ from pathlib import Path
 from queue_core import accounts, connect
 from queue_core.clock import SystemClock
 from queue_core.simulation import run_day
+from conftest import assert_accessible
 
 ROOT = Path(__file__).resolve().parent.parent
-AXE = ROOT / "static" / "vendor" / "axe.min.js"
 PASSWORD = "auswertung-2026"
-
-
-def check_accessibility(page, screen: str) -> None:
-    page.add_script_tag(path=str(AXE))
-    violations = page.evaluate(
-        "async () => (await axe.run(document)).violations"
-        ".map(v => ({id: v.id, impact: v.impact, nodes: v.nodes.map(n => n.target.join(' '))}))")
-    bad = [v for v in violations if v["impact"] in ("serious", "critical")]
-    assert not bad, f"{screen}: {bad}"
 
 
 def test_reports_show_a_simulated_week_with_charts(live_server, tmp_path, browser, artifacts):
@@ -43,13 +34,13 @@ def test_reports_show_a_simulated_week_with_charts(live_server, tmp_path, browse
         assert page.locator("svg.chart rect").count() > 10  # bars drawn
         assert "23.11.2026 – 27.11.2026" in page.inner_text("h1")
         page.screenshot(path=str(artifacts / "reports-week.png"), full_page=True)
-        check_accessibility(page, "reports")
+        assert_accessible(page, "reports")
         with page.expect_download() as download:
             page.click("text=Überblick als CSV")
         text = Path(download.value.path()).read_text(encoding="utf-8-sig")
         assert text.startswith("figure,value") and f"served.total,{report.served}" in text
         page.click("nav.report-nav >> text=Zugriffsprotokoll")
         page.wait_for_url("**/reports/access-log**")
-        check_accessibility(page, "access log")
+        assert_accessible(page, "access log")
     finally:
         context.close()
