@@ -14,6 +14,7 @@ from flask_babel import gettext as _
 from queue_core import events, slots as slot_finder, views
 from queue_core.errors import InvalidInput, NotFound
 from queue_core.models import Reason
+from queue_core.office import normalise_initial
 from web.api import bp, json_body
 from web.auth import current_user, login_required
 from web.engine import get_engine
@@ -105,6 +106,39 @@ def book_from(data: dict, actor: str):
         name=text_field(data, "name", required=True), birth_date=text_field(data, "birth_date"),
         phone=text_field(data, "phone"), concern=text_field(data, "concern"), notes=text_field(data, "notes"),
         documents=documents_field(data.get("documents")), language=text_field(data, "language"), actor=actor)
+
+
+def no_visit_from(data: dict, actor: str):
+    """Validate a "no visit needed — documents by post" call (API or form) and record it.
+
+    Without ``staff`` the caseworker responsible for the caller's surname letter is taken when
+    there is exactly one; otherwise the call is recorded for the service only.
+    """
+    engine = get_engine()
+    service = text_field(data, "service", required=True)
+    name = text_field(data, "name")
+    staff = text_field(data, "staff")
+    initial = None
+    if name and staff is None:
+        try:
+            initial = normalise_initial(name)
+        except InvalidInput:  # a surname outside A–Z: no proposal, the service is enough
+            initial = None
+    candidates = slot_finder.eligible_caseworkers(engine.office, service, staff, initial)
+    if staff is None and len(candidates) == 1 and engine.office.uses_letters():
+        staff = candidates[0].username
+    return engine.record_no_visit(service=service, staff=staff, name=name, concern=text_field(data, "concern"),
+                                  notes=text_field(data, "notes"), documents=documents_field(data.get("documents")),
+                                  actor=actor)
+
+
+@bp.post("/appointments/no-visit")
+@login_required()
+def record_no_visit():
+    """A phone call that needs no visit: documents come by post (counted as a visit avoided)."""
+    appointment = no_visit_from(json_body(), current_user()["username"])
+    engine = get_engine()
+    return {"id": appointment.id, "appointment": queries.appointment_json(engine, appointment)}, 201
 
 
 @bp.post("/appointments")

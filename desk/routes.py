@@ -15,10 +15,10 @@ from queue_core.errors import QueueError
 from queue_core.schedule import hours_text
 from web.auth import (current_user, has_role, login_required, note_failed_sign_in, safe_next, sign_in,
                       sign_in_blocked, sign_out)
-from web.engine import get_engine
+from web.engine import get_engine, overridden
 
 from . import queries
-from .api import book_from, known_id
+from .api import book_from, known_id, no_visit_from
 
 bp = Blueprint("desk", __name__)
 
@@ -28,8 +28,10 @@ FIELD_MAX = 200
 
 
 def document_choices() -> list[str]:
-    """The documents checklist: office config key ``documents`` (TOML list), else a default list."""
-    configured = current_app.config["OFFICE"].get("documents") or current_app.config.get("DOCUMENTS")
+    """The documents checklist: as set in /admin, else office config key ``documents`` (TOML list),
+    else a default list."""
+    configured = (overridden("documents") or current_app.config["OFFICE"].get("documents")
+                  or current_app.config.get("DOCUMENTS"))
     if isinstance(configured, list) and all(isinstance(d, str) for d in configured):
         return configured
     return DEFAULT_DOCUMENTS
@@ -120,12 +122,19 @@ def booking_context(**extra):
 @login_required()
 def booking():
     prefill = {k: request.args.get(k, "")[:FIELD_MAX] for k in ("name", "service", "staff", "concern")}
-    return render_template("desk/booking.html", **booking_context(form=prefill, error=None))
+    recorded = None
+    raw = request.args.get("no_visit", "")
+    if raw.isdigit() and len(raw) < 19:
+        try:
+            recorded = get_engine().appointment(int(raw))
+        except QueueError:
+            recorded = None
+        if recorded is not None and recorded.state != "by_post":
+            recorded = None
+    return render_template("desk/booking.html", **booking_context(form=prefill, error=None, no_visit=recorded))
 
 
-@bp.post("/desk/booking")
-@login_required()
-def booking_submit():
+def _booking_form() -> dict:
     form = request.form
     data = {k: form.get(k) for k in ("name", "service", "staff", "starts_at", "concern", "notes",
                                      "phone", "birth_date", "language", "duration_min")}
@@ -133,11 +142,32 @@ def booking_submit():
     extra = (form.get("documents_other") or "").strip()
     if extra:
         data["documents"].append(extra[:FIELD_MAX])
+    return data
+
+
+@bp.post("/desk/booking/no-visit")
+@login_required()
+def booking_no_visit():
+    """"No visit needed — documents by post": recorded from the booking form, no slot needed."""
+    data = _booking_form()
+    try:
+        recorded = no_visit_from(data, current_user()["username"])
+    except QueueError as error:
+        return render_template("desk/booking.html", **booking_context(
+            form={k: (v if isinstance(v, str) else "") for k, v in data.items()}, checked=data["documents"],
+            error=error.message, error_field=error.details.get("field"))), error.status
+    return redirect(url_for("desk.booking", no_visit=recorded.id))
+
+
+@bp.post("/desk/booking")
+@login_required()
+def booking_submit():
+    data = _booking_form()
     try:
         appointment = book_from(data, current_user()["username"])
     except QueueError as error:
         return render_template("desk/booking.html", **booking_context(
-            form={k: (v if isinstance(v, str) else "") for k, v in data.items()},
+            form={k: (v if isinstance(v, str) else "") for k, v in data.items()}, checked=data["documents"],
             error=error.message, error_field=error.details.get("field"))), error.status
     return redirect(url_for("desk.slip", appointment_id=appointment.id, print=1))
 

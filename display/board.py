@@ -71,11 +71,9 @@ class BoardReader:
 
     def __init__(self, app: Flask):
         self.app = app
-        self.office: Office = app.extensions["terminpraxis"]["office"]
         self.clock = app.extensions["terminpraxis"]["clock"]
         self.history = setting(app, "board_history")
-        self.message = setting(app, "board_message")
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()
         self._db: Database | None = None
         self._cache: dict[str | None, tuple[int, float, dict[str, Any]]] = {}
         self._estimate: tuple[float, int | None] | None = None
@@ -85,6 +83,23 @@ class BoardReader:
         if self._db is None:
             self._db = connect(self.app.config["DATABASE"], self.app.config["SYNCHRONOUS"])
         return self._db
+
+    @property
+    def office(self) -> Office:
+        """The office as it is now: desks, rooms and zones changed in /admin apply without a restart."""
+        return self._settings()["office"]
+
+    @property
+    def message(self) -> str:
+        """The board text: the one set in /admin, else the configuration's."""
+        found = self._settings()["overrides"].get("board_message")
+        return setting(self.app, "board_message") if found is None else found
+
+    def _settings(self) -> dict[str, Any]:
+        from web.engine import current
+
+        with self._lock:
+            return current(self.app, self.db)
 
     def latest_seq(self) -> int:
         with self._lock:

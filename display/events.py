@@ -119,6 +119,10 @@ def on_event(event: Event) -> None:
         for zone in [None, *zones(board.office)]:
             socketio.emit("update", payload, namespace=NAMESPACE, to=room_name(zone))
         return
+    if event.kind == "settings_changed":  # board text, rooms or zones changed in /admin: the full state
+        for zone in [None, *zones(board.office)]:
+            socketio.emit("snapshot", board.snapshot(zone), namespace=NAMESPACE, to=room_name(zone))
+        return
     update = {"seq": event.seq, **board.counts()}
     call_zone = zone_of_desk(board.office, event.desk) if event.kind in CALL_KINDS else None
     for zone in [None, *zones(board.office)]:

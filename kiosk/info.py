@@ -39,13 +39,27 @@ def load(page: str, language: str) -> dict | None:
     if page not in PAGES:
         return None
     folder = info_dir()
+    from web.engine import overridden  # texts edited in /admin win over the files
+
     for lang in (language, FALLBACK):
+        edited = overridden(f"info:{lang}:{page}")
+        if edited:
+            return _page(_render_markdown(edited), page, lang)
         for suffix in (".md", ".html"):
             path = folder / lang / f"{page}{suffix}"
             if path.is_file():
                 text = path.read_text(encoding="utf-8")
-                html = _render_markdown(text) if suffix == ".md" else text
-                match = re.search(r"<h1[^>]*>(.*?)</h1>", html, re.S)
-                title = re.sub(r"<[^>]+>", "", match.group(1)).strip() if match else page
-                return {"title": title, "html": Markup(html), "language": lang}
+                return _page(_render_markdown(text) if suffix == ".md" else text, page, lang)
     return None
+
+
+def _page(html: str, page: str, lang: str) -> dict:
+    match = re.search(r"<h1[^>]*>(.*?)</h1>", html, re.S)
+    title = re.sub(r"<[^>]+>", "", match.group(1)).strip() if match else page
+    return {"title": title, "html": Markup(html), "language": lang}
+
+
+def file_text(page: str, language: str) -> str:
+    """The Markdown file of a page in exactly this language ('' when there is none): the admin's starting text."""
+    path = info_dir() / language / f"{page}.md"
+    return path.read_text(encoding="utf-8") if page in PAGES and path.is_file() else ""

@@ -144,9 +144,21 @@ class Office:
         except (TypeError, AttributeError):
             raise InvalidInput("services, desks and staff must be lists of tables ([[services]] …)",
                                field="services") from None
-        prefixes = [s.prefix for s in services.values()]
-        if values["appointment_prefix"] in prefixes:
-            raise InvalidInput("a service uses the appointment prefix", field="prefix")
+        if len(services) != len(values["services"]):
+            raise InvalidInput("two services share one key", field="services")
+        if len(desks) != len(values["desks"]):
+            raise InvalidInput("two desks share one key", field="desks")
+        if len(staff) != len(values["staff"]):
+            raise InvalidInput("two staff entries share one username", field="staff")
+        seen: dict[str, str] = {}
+        for service in services.values():
+            if service.prefix == values["appointment_prefix"]:
+                raise InvalidInput(f"service {service.key!r} uses the appointment prefix {service.prefix!r}",
+                                   field="prefix")
+            if service.prefix in seen:
+                raise InvalidInput(f"services {seen[service.prefix]!r} and {service.key!r} share the prefix"
+                                   f" {service.prefix!r}; each service needs its own", field="prefix")
+            seen[service.prefix] = service.key
         return cls(
             name=str(values["name"]), location=str(values["location"]), timezone=tz,
             phone=str(values["phone"]), hours=parse_hours(values["hours"]),

@@ -62,6 +62,7 @@
   $("service").addEventListener("change", load);
   $("staff").addEventListener("change", load);
   form.addEventListener("submit", function (e) {
+    if (e.submitter && e.submitter.id === "no-visit") return;  // no slot needed: documents come by post
     if (!$("starts_at").value) { e.preventDefault(); $("slot-chosen").textContent = "Bitte zuerst einen freien Termin wählen."; }
   });
   load();

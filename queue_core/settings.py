@@ -1,0 +1,154 @@
+"""The office's settings as changed in /admin: overrides of office keys stored in the database.
+
+The TOML file (plus environment) gives the base mapping; a row of ``office_settings`` overrides one
+key of it and wins. Every change is validated by building the whole office first (so an overlap
+of hours, an unknown service, a shared prefix … is refused with ``InvalidInput.field`` and nothing
+is saved), and is recorded as one ``settings_changed`` event (data: the key only) in the same
+transaction. The event's ``seq`` becomes the row's ``version``: ``version(db)`` is one indexed
+MAX(), so every process (the main server, run_display.py, the relay) can tell cheaply whether its
+cached office is still current.
+"""
+from __future__ import annotations
+
+import json
+import re
+from datetime import date, datetime
+from typing import Any, Mapping
+
+from sqlite_utils import Database
+
+from . import events
+from .clock import to_db
+from .errors import InvalidInput
+from .office import Office
+from .store import dumps, rows, write
+
+# Keys an admin may change; docs/configuration.md lists them.
+EDITABLE = ("desks", "services", "hours", "closures", "staff", "documents", "board_message")
+# Kiosk info pages: "info:<language>:<page>" → Markdown text (kiosk/info.py prefers them to the files).
+INFO_KEY = re.compile(r"info:([a-z]{2,3}):([a-z_]{1,40})")
+BOARD_MESSAGE_MAX = 300
+DOCUMENT_MAX = 200
+DOCUMENTS_MAX = 30
+INFO_TEXT_MAX = 20000
+
+
+def version(db: Database) -> int:
+    """The seq of the latest settings change (0 when there was none): one index lookup."""
+    return int(db.execute("SELECT COALESCE(MAX(version), 0) FROM office_settings").fetchone()[0])
+
+
+def overrides(db: Database) -> dict[str, Any]:
+    """The keys changed in /admin with their values (removed overrides are left out)."""
+    return {row["key"]: json.loads(row["value"])
+            for row in rows(db, "SELECT key, value FROM office_settings WHERE value IS NOT NULL")}
+
+
+def changes(db: Database) -> dict[str, dict[str, Any]]:
+    """Who changed which key when (for the admin page): {key: {updated_at, updated_by, overridden}}."""
+    return {row["key"]: {"updated_at": row["updated_at"], "updated_by": row["updated_by"],
+                         "overridden": bool(row["value"])}
+            for row in rows(db, "SELECT key, value IS NOT NULL AS value, updated_at, updated_by FROM office_settings")}
+
+
+def effective_mapping(base: Mapping[str, Any], found: Mapping[str, Any]) -> dict[str, Any]:
+    return {**{k.lower(): v for k, v in base.items()}, **found}
+
+
+def effective_office(db: Database, base: Mapping[str, Any]) -> Office:
+    """The office as it is now: the configuration's mapping with the database's overrides on top."""
+    return Office.from_mapping(effective_mapping(base, overrides(db)))
+
+
+def save(db: Database, base: Mapping[str, Any], new: Mapping[str, Any], *, actor: str | None,
+         now: datetime) -> Office:
+    """Set (or with ``None`` remove) overrides; all or nothing. Returns the office as it now is.
+
+    Raises InvalidInput (with ``field``) when a value or the office built from it is not valid,
+    or when a change would strand open tickets or booked appointments.
+    """
+    checked = {key: _check(key, value) for key, value in new.items()}
+    with write(db):
+        found = overrides(db)
+        try:
+            before: Office | None = Office.from_mapping(effective_mapping(base, found))
+        except InvalidInput:  # the file changed under the overrides; the new state is checked below
+            before = None
+        for key, value in checked.items():
+            if value is None:
+                found.pop(key, None)
+            else:
+                found[key] = value
+        office = Office.from_mapping(effective_mapping(base, found))
+        if before is not None:
+            _refuse_stranding(db, before, office)
+        for key, value in checked.items():
+            seq = events.append(db, now, "settings_changed", office.location, actor=actor, key=key)
+            db.execute(
+                "INSERT INTO office_settings (key, value, updated_at, updated_by, version) VALUES (?, ?, ?, ?, ?)"
+                " ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at,"
+                " updated_by = excluded.updated_by, version = excluded.version",
+                (key, None if value is None else dumps(value), to_db(now), actor, seq))
+    return office
+
+
+def _check(key: str, value: Any) -> Any:
+    """The value's own shape; what depends on other keys is checked by building the office."""
+    if key not in EDITABLE and not INFO_KEY.fullmatch(str(key)):
+        raise InvalidInput(f"the setting {key!r} cannot be changed here", field="key")
+    if value is None:
+        return None
+    if key == "board_message":
+        if not isinstance(value, str) or len(value) > BOARD_MESSAGE_MAX:
+            raise InvalidInput(f"the board text may have at most {BOARD_MESSAGE_MAX} characters",
+                               field="board_message")
+        return " ".join(value.split())
+    if key == "documents":
+        if not isinstance(value, list) or len(value) > DOCUMENTS_MAX or not all(
+                isinstance(d, str) and 0 < len(d.strip()) <= DOCUMENT_MAX for d in value):
+            raise InvalidInput(f"the document checklist takes up to {DOCUMENTS_MAX} entries of at most"
+                               f" {DOCUMENT_MAX} characters", field="documents")
+        cleaned = [d.strip() for d in value]
+        if len(set(cleaned)) != len(cleaned):
+            raise InvalidInput("a document is listed twice", field="documents")
+        return cleaned
+    if key == "closures":
+        if not isinstance(value, list):
+            raise InvalidInput("closures must be a list of dates", field="closures")
+        days = []
+        for item in value:
+            try:
+                days.append(date.fromisoformat(str(item).strip()).isoformat())
+            except ValueError:
+                raise InvalidInput(f"closure {item!r} is not a date like 2026-12-24", field="closures") from None
+        return sorted(set(days))
+    if key == "hours" and not isinstance(value, dict):
+        raise InvalidInput("hours must be a table of weekdays", field="hours")
+    if key in ("desks", "services", "staff") and not (
+            isinstance(value, list) and all(isinstance(item, dict) for item in value)):
+        raise InvalidInput(f"{key} must be a list of tables", field=key)
+    if INFO_KEY.fullmatch(key):
+        if not isinstance(value, str) or len(value) > INFO_TEXT_MAX:
+            raise InvalidInput(f"an info page may have at most {INFO_TEXT_MAX} characters", field="text")
+        return value.replace("\r\n", "\n")
+    return value
+
+
+def _refuse_stranding(db: Database, before: Office, after: Office) -> None:
+    """A service, desk or caseworker that is still in use cannot be removed."""
+    for key in set(before.services) - set(after.services):
+        busy = db.execute(
+            "SELECT (SELECT COUNT(*) FROM tickets WHERE service = ? AND state IN ('waiting', 'called', 'serving'))"
+            " + (SELECT COUNT(*) FROM appointments WHERE service = ? AND state IN ('booked', 'checked_in'))",
+            (key, key)).fetchone()[0]
+        if busy:
+            raise InvalidInput(f"the service {key!r} still has open tickets or booked appointments",
+                               field="services")
+    for key in set(before.desks) - set(after.desks):
+        if db.execute("SELECT COUNT(*) FROM tickets WHERE desk = ? AND state IN ('called', 'serving')",
+                      (key,)).fetchone()[0]:
+            raise InvalidInput(f"desk {key!r} is serving someone right now", field="desks")
+    for username in set(before.staff) - set(after.staff):
+        if db.execute("SELECT COUNT(*) FROM appointments WHERE staff = ? AND state IN ('booked', 'checked_in')",
+                      (username,)).fetchone()[0]:
+            raise InvalidInput(f"caseworker {username!r} still has booked appointments", field="staff")
