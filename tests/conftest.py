@@ -167,6 +167,20 @@ def browser():
         browser.close()
 
 
+def add_account(db_path: Path, username: str, *, role: str = "staff", password: str = "browser-geheim-1",
+                name: str | None = None) -> None:
+    """A staff account on a live server's database file, through the real argon2 path."""
+    from queue_core.accounts import add_staff
+    from queue_core.clock import SystemClock
+
+    db = connect(db_path)
+    try:
+        add_staff(db, username, name=name or username.title(), role=role, password=password,
+                  now=SystemClock().now())
+    finally:
+        db.close()
+
+
 @pytest.fixture
 def artifacts() -> Path:
     ARTIFACTS.mkdir(exist_ok=True)

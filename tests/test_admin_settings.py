@@ -315,14 +315,11 @@ def test_saving_an_account_with_a_short_password_changes_nothing(app, client, ad
 # --- real browser ------------------------------------------------------------------------------
 
 def test_an_admin_changes_the_board_text_and_the_board_shows_it(live_server, browser, artifacts, tmp_path):
-    from queue_core.clock import SystemClock
+    from conftest import add_account
 
     server = live_server()
     display = live_server("run_display.py")  # the board-only process on the same database file
-    db = connect(tmp_path / "live.db")
-    accounts.add_staff(db, "chefin", name="Chefin", role="admin", password="browser-geheim-1",
-                       now=SystemClock().now())
-    db.close()
+    add_account(tmp_path / "live.db", "chefin", role="admin")
     context = browser.new_context(locale="de-DE")
     try:
         board = context.new_page()

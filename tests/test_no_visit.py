@@ -109,14 +109,10 @@ def test_the_booking_page_keeps_the_input_when_refused(app, client):
 
 
 def test_in_a_browser_the_button_records_without_choosing_a_slot(live_server, browser, artifacts, tmp_path):
-    from queue_core import accounts
-    from queue_core.clock import SystemClock
+    from conftest import add_account
 
     server = live_server()
-    db = connect(tmp_path / "live.db")
-    accounts.add_staff(db, "telefon", name="Telefon", role="staff", password="browser-geheim-1",
-                       now=SystemClock().now())
-    db.close()
+    add_account(tmp_path / "live.db", "telefon")
     context = browser.new_context(locale="de-DE")
     try:
         page = context.new_page()

@@ -4,21 +4,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from queue_core import accounts, connect
-from queue_core.clock import SystemClock
+from conftest import add_account, assert_accessible
 from queue_core.simulation import run_day
-from conftest import assert_accessible
 
-ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "auswertung-2026"
 
 
 def test_reports_show_a_simulated_week_with_charts(live_server, tmp_path, browser, artifacts):
     db_path = tmp_path / "live.db"
     report = run_day(staff=3, appointments=15, walk_ins=20, days=5, database=str(db_path))
-    db = connect(db_path)
-    accounts.add_staff(db, "chefin", name="Chefin Amt", role="admin", password=PASSWORD, now=SystemClock().now())
-    db.close()
+    add_account(db_path, "chefin", role="admin", password=PASSWORD, name="Chefin Amt")
     server = live_server("run_kiosk.py")
     context = browser.new_context(viewport={"width": 1300, "height": 1000}, locale="de-DE", accept_downloads=True)
     page = context.new_page()
