@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import time
 from typing import Any, Callable
 
-from flask import Blueprint, current_app, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from queue_core import accounts, settings
@@ -232,40 +232,13 @@ def save_section(section: str):
     return redirect(url_for("admin.index", section=section) + f"#{section}")
 
 
-@bp.post("/desks")
+@bp.post("/settings/<section>")
 @login_required(role="admin")
-def save_desks():
-    return save_section("desks")
-
-
-@bp.post("/services")
-@login_required(role="admin")
-def save_services():
-    return save_section("services")
-
-
-@bp.post("/hours")
-@login_required(role="admin")
-def save_hours():
-    return save_section("hours")
-
-
-@bp.post("/caseworkers")
-@login_required(role="admin")
-def save_caseworkers():
-    return save_section("caseworkers")
-
-
-@bp.post("/board")
-@login_required(role="admin")
-def save_board():
-    return save_section("board")
-
-
-@bp.post("/documents")
-@login_required(role="admin")
-def save_documents():
-    return save_section("documents")
+def save_settings(section: str):
+    """One section of the office's settings (desks, services, hours, caseworkers, board, documents)."""
+    if section not in SECTIONS:
+        abort(404)
+    return save_section(section)
 
 
 @bp.post("/info")

@@ -11,8 +11,8 @@ from conftest import DEMO_CONFIG, assert_accessible, office_mapping
 from queue_core import accounts, connect, settings
 from test_desk_support import bearer, make_staff, make_token, sign_in
 
-SECTION_ROUTES = ["/admin/desks", "/admin/services", "/admin/hours", "/admin/caseworkers", "/admin/board",
-                  "/admin/documents", "/admin/info"]
+SECTION_ROUTES = ["/admin/settings/desks", "/admin/settings/services", "/admin/settings/hours", "/admin/settings/caseworkers", "/admin/settings/board",
+                  "/admin/settings/documents", "/admin/info"]
 
 
 @pytest.fixture
@@ -73,7 +73,7 @@ def test_anonymous_is_sent_to_sign_in_and_staff_are_refused(app, client):
 
 
 def test_a_change_needs_the_csrf_token(app, client, admin):
-    assert client.post("/admin/board", data={"board_message": "ohne Token"}).status_code == 400
+    assert client.post("/admin/settings/board", data={"board_message": "ohne Token"}).status_code == 400
     assert version(app) == 0
 
 
@@ -92,7 +92,7 @@ def test_the_page_shows_every_section_with_the_current_values(app, client, admin
 def test_a_new_room_shows_on_the_board_at_the_next_call(app, client, admin):
     desks = [dict(d) for d in office_mapping()["desks"]]
     desks[0].update(room="Zimmer 299", zone="Erdgeschoss")
-    response = client.post("/admin/desks", data=desk_form(admin, desks))
+    response = client.post("/admin/settings/desks", data=desk_form(admin, desks))
     assert response.status_code == 302 and response.headers["Location"].endswith("#desks")
     assert "Gespeichert" in page_text(client.get(response.headers["Location"]))
 
@@ -109,16 +109,16 @@ def test_a_new_room_shows_on_the_board_at_the_next_call(app, client, admin):
 def test_office_hours_steer_the_walk_in_intake_at_once(app, client, admin):
     kiosk = app.test_client()
     closed = hours_form(admin, mon="14:00-16:00", tue="08:00-12:00")  # Monday 08:30: closed now
-    assert client.post("/admin/hours", data=closed).status_code == 302
+    assert client.post("/admin/settings/hours", data=closed).status_code == 302
     refused = kiosk.post("/api/v1/check-in", json={"walk_in": {"service": "notfall"}})
     assert refused.status_code == 409 and refused.get_json()["error"]["code"] == "intake_closed"
 
-    assert client.post("/admin/hours", data=hours_form(admin, mon="08:00-12:00")).status_code == 302
+    assert client.post("/admin/settings/hours", data=hours_form(admin, mon="08:00-12:00")).status_code == 302
     assert kiosk.post("/api/v1/check-in", json={"walk_in": {"service": "notfall"}}).status_code == 201
 
 
 def test_a_closure_day_closes_the_office(app, client, admin):
-    assert client.post("/admin/hours", data=hours_form(admin, mon="08:00-12:00", closures="2026-11-23\n"))\
+    assert client.post("/admin/settings/hours", data=hours_form(admin, mon="08:00-12:00", closures="2026-11-23\n"))\
         .status_code == 302
     refused = app.test_client().post("/api/v1/check-in", json={"walk_in": {"service": "notfall"}})
     assert refused.status_code == 409
@@ -127,23 +127,23 @@ def test_a_closure_day_closes_the_office(app, client, admin):
 def test_a_new_service_is_offered_at_the_kiosk(app, client, admin):
     services = [*office_mapping()["services"],
                 {"key": "wohngeld", "name": "Wohngeld-Beratung", "prefix": "G", "minutes": 10}]
-    assert client.post("/admin/services", data=service_form(admin, services)).status_code == 302
+    assert client.post("/admin/settings/services", data=service_form(admin, services)).status_code == 302
     assert "Wohngeld-Beratung" in page_text(app.test_client().get("/ohne-termin"))
     nobody = app.test_client().post("/api/v1/check-in", json={"walk_in": {"service": "wohngeld"}})
     assert nobody.status_code == 409  # nobody handles it yet: no capacity today
     form = {"csrf_token": admin, "caseworkers-rows": "1", "caseworkers-0-username": "abraun",
             "caseworkers-0-services": ["wohngeld", "notfall"], "caseworkers-0-letters": ""}
-    assert client.post("/admin/caseworkers", data=form).status_code == 302
+    assert client.post("/admin/settings/caseworkers", data=form).status_code == 302
     created = app.test_client().post("/api/v1/check-in", json={"walk_in": {"service": "wohngeld"}})
     assert created.status_code == 201 and created.get_json()["ticket"]["number"] == "G 001"
 
 
 def test_board_text_documents_and_caseworkers(app, client, admin):
-    assert client.post("/admin/board", data={"csrf_token": admin, "board_message": "Heute ab 11 Uhr geschlossen"})\
+    assert client.post("/admin/settings/board", data={"csrf_token": admin, "board_message": "Heute ab 11 Uhr geschlossen"})\
         .status_code == 302
     assert app.test_client().get("/api/v1/board").get_json()["message"] == "Heute ab 11 Uhr geschlossen"
 
-    assert client.post("/admin/documents", data={"csrf_token": admin, "documents": "Meldebescheinigung\n\nMietvertrag\n"})\
+    assert client.post("/admin/settings/documents", data={"csrf_token": admin, "documents": "Meldebescheinigung\n\nMietvertrag\n"})\
         .status_code == 302
     booking = page_text(client.get("/desk/booking"))
     assert "Meldebescheinigung" in booking and "Heizkostenabrechnung" not in booking
@@ -151,7 +151,7 @@ def test_board_text_documents_and_caseworkers(app, client, admin):
     form = {"csrf_token": admin, "caseworkers-rows": "1", "caseworkers-0-username": "abraun",
             "caseworkers-0-name": "Anna Braun", "caseworkers-0-services": ["unterlagen"],
             "caseworkers-0-letters": "A-Z"}
-    assert client.post("/admin/caseworkers", data=form).status_code == 302
+    assert client.post("/admin/settings/caseworkers", data=form).status_code == 302
     slots = client.get("/api/v1/slots?service=erstantrag", headers={"X-CSRFToken": admin}).get_json()
     assert slots["caseworkers"] == []  # nobody handles Erstantrag any more
     slots = client.get("/api/v1/slots?service=unterlagen&initial=Z").get_json()
@@ -181,10 +181,10 @@ def settings_overrides(app) -> dict:
 
 
 def test_reset_brings_back_the_configuration(app, client, admin):
-    client.post("/admin/board", data={"csrf_token": admin, "board_message": "Vorübergehend"})
+    client.post("/admin/settings/board", data={"csrf_token": admin, "board_message": "Vorübergehend"})
     page = page_text(client.get("/admin/"))
     assert "Zurück zur Konfigurationsdatei" in page and "Geändert in der Verwaltung" in page
-    assert client.post("/admin/board", data={"csrf_token": admin, "reset": "1"}).status_code == 302
+    assert client.post("/admin/settings/board", data={"csrf_token": admin, "reset": "1"}).status_code == 302
     assert app.test_client().get("/api/v1/board").get_json()["message"] == ""
     assert settings_overrides(app) == {}
 
@@ -199,8 +199,8 @@ def test_another_app_on_the_same_database_sees_the_change(app, client, admin, db
     assert board.get("/api/v1/board").get_json()["message"] == ""  # cached before the change
     desks = [dict(d) for d in office_mapping()["desks"]]
     desks[3].update(zone="Wartebereich Süd")
-    assert client.post("/admin/desks", data=desk_form(admin, desks)).status_code == 302
-    client.post("/admin/board", data={"csrf_token": admin, "board_message": "Bitte Nummer ziehen"})
+    assert client.post("/admin/settings/desks", data=desk_form(admin, desks)).status_code == 302
+    client.post("/admin/settings/board", data={"csrf_token": admin, "board_message": "Bitte Nummer ziehen"})
 
     assert board.get("/api/v1/board").get_json()["message"] == "Bitte Nummer ziehen"
     assert board.get("/api/v1/board?zone=Wartebereich Süd").status_code == 200
@@ -221,10 +221,10 @@ def refused(client, path: str, data: dict, *kept: str, words: str) -> str:
 
 
 def test_overlapping_hours_are_refused_and_the_input_stays(app, client, admin):
-    refused(client, "/admin/hours", hours_form(admin, mon="08:00-12:00, 11:00-13:00", closures="2026-12-24"),
+    refused(client, "/admin/settings/hours", hours_form(admin, mon="08:00-12:00, 11:00-13:00", closures="2026-12-24"),
             'value="08:00-12:00, 11:00-13:00"', "2026-12-24", words="overlap")
-    refused(client, "/admin/hours", hours_form(admin, tue="8 bis 12"), 'value="8 bis 12"', words="08:00-12:00")
-    refused(client, "/admin/hours", hours_form(admin, closures="24.12.2026"), "24.12.2026", words="not a date")
+    refused(client, "/admin/settings/hours", hours_form(admin, tue="8 bis 12"), 'value="8 bis 12"', words="08:00-12:00")
+    refused(client, "/admin/settings/hours", hours_form(admin, closures="24.12.2026"), "24.12.2026", words="not a date")
     assert version(app) == 0
 
 
@@ -232,14 +232,14 @@ def test_duplicate_and_reserved_prefixes_are_refused(app, client, admin):
     services = [dict(s) for s in office_mapping()["services"]]
     services[2]["prefix"] = "B"
     services[0]["name"] = "Erstantrag (neu)"
-    refused(client, "/admin/services", service_form(admin, services), 'value="Erstantrag (neu)"',
+    refused(client, "/admin/settings/services", service_form(admin, services), 'value="Erstantrag (neu)"',
             words="share the prefix 'B'")
     services[2]["prefix"] = "T"
-    refused(client, "/admin/services", service_form(admin, services), words="appointment prefix")
+    refused(client, "/admin/settings/services", service_form(admin, services), words="appointment prefix")
     services[2]["prefix"] = "Ü1"
-    refused(client, "/admin/services", service_form(admin, services), 'value="Ü1"', words="A–Z")
+    refused(client, "/admin/settings/services", service_form(admin, services), 'value="Ü1"', words="A–Z")
     services[2].update(prefix="U", minutes="viele")
-    refused(client, "/admin/services", service_form(admin, services), 'value="viele"', words="whole number")
+    refused(client, "/admin/settings/services", service_form(admin, services), 'value="viele"', words="whole number")
     assert version(app) == 0
     assert "Erstantrag (neu)" not in page_text(app.test_client().get("/ohne-termin"))
 
@@ -247,24 +247,24 @@ def test_duplicate_and_reserved_prefixes_are_refused(app, client, admin):
 def test_an_unknown_service_for_a_caseworker_is_refused(app, client, admin):
     form = {"csrf_token": admin, "caseworkers-rows": "1", "caseworkers-0-username": "abraun",
             "caseworkers-0-name": "Anna B.", "caseworkers-0-services": ["gibtsnicht"], "caseworkers-0-letters": "A-G"}
-    page = refused(client, "/admin/caseworkers", form, 'value="Anna B."', words="unknown service 'gibtsnicht'")
+    page = refused(client, "/admin/settings/caseworkers", form, 'value="Anna B."', words="unknown service 'gibtsnicht'")
     assert 'value="gibtsnicht" checked' in page  # the unknown choice is shown, so it can be unticked
     form.update({"caseworkers-0-services": ["notfall"], "caseworkers-0-letters": "A bis G"})
-    refused(client, "/admin/caseworkers", form, 'value="A bis G"', words="must look like")
+    refused(client, "/admin/settings/caseworkers", form, 'value="A bis G"', words="must look like")
     assert version(app) == 0
 
 
 def test_a_desk_without_key_and_a_too_long_board_text_are_refused(app, client, admin):
     desks = [*office_mapping()["desks"], {"key": "", "room": "Zimmer 300"}]
-    refused(client, "/admin/desks", desk_form(admin, desks), 'value="Zimmer 300"', words="needs a key")
-    refused(client, "/admin/board", {"csrf_token": admin, "board_message": "x" * 400}, "x" * 400, words="300")
+    refused(client, "/admin/settings/desks", desk_form(admin, desks), 'value="Zimmer 300"', words="needs a key")
+    refused(client, "/admin/settings/board", {"csrf_token": admin, "board_message": "x" * 400}, "x" * 400, words="300")
     assert version(app) == 0
 
 
 def test_a_service_with_waiting_visitors_cannot_be_removed(app, client, admin):
     assert app.test_client().post("/api/v1/check-in", json={"walk_in": {"service": "unterlagen"}}).status_code == 201
     services = [s for s in office_mapping()["services"] if s["key"] != "unterlagen"]
-    refused(client, "/admin/services", service_form(admin, services), words="unterlagen")
+    refused(client, "/admin/settings/services", service_form(admin, services), words="unterlagen")
     assert version(app) == 0
 
 

@@ -6,7 +6,7 @@ import re
 
 from test_desk_support import PASSWORD, bearer, csrf_from, make_staff, make_token, sign_in
 
-SAMPLE = {"appointment_id": "1", "ticket_id": "1", "desk": "210", "action": "recall"}
+SAMPLE = {"appointment_id": "1", "ticket_id": "1", "desk": "210", "action": "recall", "section": "desks"}
 
 
 def staff_routes(app):
