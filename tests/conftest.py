@@ -181,6 +181,15 @@ def add_account(db_path: Path, username: str, *, role: str = "staff", password: 
         db.close()
 
 
+def sign_in(page, base_url: str, username: str, then: str, password: str = "browser-geheim-1") -> None:
+    """Sign in through the real sign-in page and land on ``then``."""
+    page.goto(f"{base_url}/desk/login?next={then}")
+    page.fill("#username", username)
+    page.fill("#password", password)
+    page.locator("form button[type=submit]").last.click()
+    page.wait_for_url(f"**{then}")
+
+
 @pytest.fixture
 def artifacts() -> Path:
     ARTIFACTS.mkdir(exist_ok=True)

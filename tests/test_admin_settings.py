@@ -315,7 +315,7 @@ def test_saving_an_account_with_a_short_password_changes_nothing(app, client, ad
 # --- real browser ------------------------------------------------------------------------------
 
 def test_an_admin_changes_the_board_text_and_the_board_shows_it(live_server, browser, artifacts, tmp_path):
-    from conftest import add_account
+    from conftest import add_account, sign_in
 
     server = live_server()
     display = live_server("run_display.py")  # the board-only process on the same database file
@@ -329,11 +329,7 @@ def test_an_admin_changes_the_board_text_and_the_board_shows_it(live_server, bro
         follower.goto(display.url + "/display")
         follower.wait_for_function("window.boardStats !== undefined")
         admin_page = context.new_page()
-        admin_page.goto(server.url + "/desk/login?next=/admin/")
-        admin_page.fill("#username", "chefin")
-        admin_page.fill("#password", "browser-geheim-1")
-        admin_page.locator("form button[type=submit]").last.click()
-        admin_page.wait_for_url("**/admin/")
+        sign_in(admin_page, server.url, "chefin", "/admin/")
 
         assert_accessible(admin_page, "admin")
 

@@ -109,18 +109,14 @@ def test_the_booking_page_keeps_the_input_when_refused(app, client):
 
 
 def test_in_a_browser_the_button_records_without_choosing_a_slot(live_server, browser, artifacts, tmp_path):
-    from conftest import add_account
+    from conftest import add_account, sign_in
 
     server = live_server()
     add_account(tmp_path / "live.db", "telefon")
     context = browser.new_context(locale="de-DE")
     try:
         page = context.new_page()
-        page.goto(server.url + "/desk/login?next=/desk/booking")
-        page.fill("#username", "telefon")
-        page.fill("#password", "browser-geheim-1")
-        page.locator("form button[type=submit]").last.click()
-        page.wait_for_url("**/desk/booking")
+        sign_in(page, server.url, "telefon", "/desk/booking")
         page.fill("#name", "Hansen, Ole")
         page.select_option("#service", "weiterbewilligung")
         page.get_by_label("Mietvertrag").check()
