@@ -15,7 +15,7 @@ from queue_core import events, slots as slot_finder, views
 from queue_core.errors import InvalidInput, NotFound
 from queue_core.models import Reason
 from queue_core.office import normalise_initial
-from web.api import bp, json_body
+from web.api import Forbidden, bp, json_body
 from web.auth import current_user, login_required
 from web.engine import get_engine
 
@@ -235,11 +235,26 @@ def desk_key(desk: str) -> str:
     return desk
 
 
+def caseworker_for_call() -> str:
+    user = current_user()
+    data = request.get_json(silent=True) if request.content_length else None
+    wanted = data.get("staff") if isinstance(data, dict) else None
+    if wanted is None or wanted == user["username"]:
+        return user["username"]
+    if not isinstance(wanted, str) or len(wanted) > 40:
+        raise InvalidInput("staff must be a caseworker's username", field="staff")
+    if user["role"] != "admin":
+        raise Forbidden("only an admin may call on behalf of a colleague")
+    return wanted
+
+
 @bp.post("/desks/<desk>/call-next")
 @login_required()
 def call_next(desk: str):
+    """Call the next visitor for the signed-in caseworker; an admin (or an integration's token of an
+    admin account) may call on behalf of a caseworker with ``{"staff": "username"}``."""
     engine = get_engine()
-    call = engine.call_next(desk_key(desk), current_user()["username"])
+    call = engine.call_next(desk_key(desk), caseworker_for_call())
     if call is None:
         return "", 204
     ticket = queries.ticket_json(engine, call.ticket)

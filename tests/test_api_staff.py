@@ -219,3 +219,21 @@ def test_desk_state(client, auth, engine):
     client.post("/api/v1/desks/210/call-next", headers=auth)
     state = client.get("/api/v1/desks/210/state", headers=auth).get_json()
     assert state["current"]["reason"]["code"] == "walk_in_fits" and state["waiting"] == []
+
+
+def test_an_admin_token_may_call_on_behalf_of_a_caseworker_but_staff_may_not(app, client, engine):
+    from queue_core.accounts import add_staff, create_token
+
+    now = engine.now()
+    add_staff(engine.db, "leitung", name="Leitung", role="admin", password="lange-geheim", now=now)
+    add_staff(engine.db, "hkoch", name="Hakan Koch", role="staff", password="lange-geheim", now=now)
+    admin = {"Authorization": "Bearer " + create_token(engine.db, "leitung", now)}
+    staff = {"Authorization": "Bearer " + create_token(engine.db, "hkoch", now)}
+    engine.walk_in("notfall", initial="K")
+    refused = client.post("/api/v1/desks/210/call-next", json={"staff": "abraun"}, headers=staff)
+    assert refused.status_code == 403 and refused.get_json()["error"]["code"] == "forbidden"
+    called = client.post("/api/v1/desks/211/call-next", json={"staff": "hkoch"}, headers=admin)
+    assert called.status_code == 200 and called.get_json()["ticket"]["number"] == "W 001"
+    assert engine.ticket(called.get_json()["ticket"]["id"]).state == "called"
+    unknown = client.post("/api/v1/desks/214/call-next", json={"staff": "niemand"}, headers=admin)
+    assert unknown.status_code == 422

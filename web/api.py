@@ -32,6 +32,11 @@ class BadRequest(QueueError):
     status = 400
 
 
+class Forbidden(QueueError):
+    code = "forbidden"
+    status = 403
+
+
 @bp.errorhandler(QueueError)
 def queue_error(err: QueueError):
     details = {k: v for k, v in err.details.items()}
