@@ -313,7 +313,7 @@ def ticket_action(ticket_id: int, action: str):
         note = data.get("note")
         if note is not None and not isinstance(note, str):
             raise InvalidInput("give a reason for calling out of turn", field="note")
-        call = engine.call_ticket(ticket_id, desk_key(desk), actor, note)
+        call = engine.call_ticket(ticket_id, desk_key(desk), caseworker_for_call(), note)
         result = queries.ticket_json(engine, call.ticket)
         result["reason"] = reason_json(engine, call.reason)
         return {"ticket": result}

@@ -237,3 +237,15 @@ def test_an_admin_token_may_call_on_behalf_of_a_caseworker_but_staff_may_not(app
     assert engine.ticket(called.get_json()["ticket"]["id"]).state == "called"
     unknown = client.post("/api/v1/desks/214/call-next", json={"staff": "niemand"}, headers=admin)
     assert unknown.status_code == 422
+
+
+def test_an_admin_token_may_call_a_specific_ticket_for_a_caseworker(app, client, engine):
+    from queue_core.accounts import add_staff, create_token
+
+    add_staff(engine.db, "leitung", name="Leitung", role="admin", password="lange-geheim", now=engine.now())
+    admin = {"Authorization": "Bearer " + create_token(engine.db, "leitung", engine.now())}
+    ticket = engine.walk_in("notfall", initial="K").ticket
+    called = client.post(f"/api/v1/tickets/{ticket.id}/call", headers=admin,
+                         json={"desk": "211", "staff": "hkoch", "note": "Rollstuhl, vorgezogen"})
+    assert called.status_code == 200 and called.get_json()["ticket"]["number"] == ticket.number
+    assert engine.ticket(ticket.id).desk == "211"
