@@ -18,7 +18,7 @@ from web.auth import (current_user, has_role, login_required, note_failed_sign_i
 from web.engine import get_engine, overridden
 
 from . import queries
-from .api import book_from, known_id, no_visit_from
+from .api import book_from, known_id, no_visit_from, rebook_from
 
 bp = Blueprint("desk", __name__)
 
@@ -187,6 +187,29 @@ def appointments_page():
     return render_template("desk/appointments.html", office=engine.office, user=current_user(), day=day,
                            appointments=queries.day_appointments(engine, day),
                            prev_day=day - timedelta(days=1), next_day=day + timedelta(days=1))
+
+
+@bp.route("/desk/appointments/<int:appointment_id>/rebook", methods=["GET", "POST"])
+@login_required()
+def rebook(appointment_id: int):
+    """A caller moves their appointment: pick a free slot; code and details stay, a new slip prints."""
+    engine, appointment = _appointment_for_slip(appointment_id)
+    if appointment.state != "booked":
+        abort(404)
+    error = None
+    if request.method == "POST":
+        try:
+            rebook_from(appointment_id, {k: request.form.get(k) for k in ("starts_at", "staff")},
+                        current_user()["username"])
+        except QueueError as refused:
+            error = refused.message
+        else:
+            return redirect(url_for("desk.slip", appointment_id=appointment_id, print=1))
+    engine.record_reading(current_user()["username"], "appointment", appointment.id)
+    return render_template("desk/rebook.html", **booking_context(
+        appointment=appointment, when=queries.local_hm(engine, appointment.starts_at),
+        day=appointment.starts_at.astimezone(engine.office.timezone).strftime("%d.%m.%Y"),
+        error=error)), 422 if error else 200
 
 
 def _appointment_for_slip(appointment_id: int):

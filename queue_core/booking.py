@@ -21,22 +21,7 @@ class Booking(EngineBase):
                          documents: Iterable[str] = (), language: str | None = None,
                          actor: str | None = None) -> Appointment:
         """Book an appointment in office hours; refuses a slot that overlaps the caseworker's others."""
-        svc = self.office.service(service)
-        if staff is not None:
-            caseworker = self.office.caseworker(staff)
-            if service not in caseworker.services:
-                raise InvalidInput(f"{caseworker.name} does not handle {svc.name}", field="staff")
-        if not isinstance(starts_at, datetime) or starts_at.tzinfo is None:
-            raise InvalidInput("starts_at needs a date, time and UTC offset", field="starts_at")
-        starts_at = as_utc(starts_at)
-        try:
-            minutes = svc.minutes if duration_min is None else int(duration_min)
-        except (TypeError, ValueError):
-            raise InvalidInput("duration must be a whole number of minutes", field="duration_min") from None
-        if not 1 <= minutes <= 8 * 60:
-            raise InvalidInput("duration must be between 1 minute and 8 hours", field="duration_min")
-        if not fits_hours(self.office, starts_at, minutes):
-            raise InvalidInput("the appointment is not within office hours", field="starts_at")
+        starts_at, minutes = self._check_slot(service, staff, starts_at, duration_min)
         with self._command() as now:
             if starts_at < now:
                 raise InvalidInput("the appointment lies in the past", field="starts_at")
@@ -58,14 +43,53 @@ class Booking(EngineBase):
                         lead_days=(local_day(self.office, starts_at) - local_day(self.office, now)).days)
         return self.appointment(appointment_id)
 
-    def _refuse_overlap(self, staff: str, starts_at: datetime, minutes: int) -> None:
+    def _check_slot(self, service: str, staff: str | None, starts_at: datetime,
+                    duration_min: int | None) -> tuple[datetime, int]:
+        """What every booking checks before it takes the write lock: service, caseworker, time, length, hours."""
+        svc = self.office.service(service)
+        if staff is not None:
+            caseworker = self.office.caseworker(staff)
+            if service not in caseworker.services:
+                raise InvalidInput(f"{caseworker.name} does not handle {svc.name}", field="staff")
+        if not isinstance(starts_at, datetime) or starts_at.tzinfo is None:
+            raise InvalidInput("starts_at needs a date, time and UTC offset", field="starts_at")
+        starts_at = as_utc(starts_at)
+        try:
+            minutes = svc.minutes if duration_min is None else int(duration_min)
+        except (TypeError, ValueError):
+            raise InvalidInput("duration must be a whole number of minutes", field="duration_min") from None
+        if not 1 <= minutes <= 8 * 60:
+            raise InvalidInput("duration must be between 1 minute and 8 hours", field="duration_min")
+        if not fits_hours(self.office, starts_at, minutes):
+            raise InvalidInput("the appointment is not within office hours", field="starts_at")
+        return starts_at, minutes
+
+    def rebook_appointment(self, appointment_id: int, *, starts_at: datetime, staff: str | None = None,
+                           actor: str | None = None) -> Appointment:
+        """Move a booked appointment to another time (and caseworker). It keeps its code, so the
+        visitor's slip stays valid; the office's "cancel and rebook" in one step."""
+        current = self.appointment(appointment_id)
+        staff = current.staff if staff is None else staff
+        starts_at, minutes = self._check_slot(current.service, staff, starts_at, current.duration_min)
+        with self._command() as now:
+            if starts_at < now:
+                raise InvalidInput("the appointment lies in the past", field="starts_at")
+            if staff is not None:
+                self._refuse_overlap(staff, starts_at, minutes, besides=appointment_id)
+            moved = self._move_appointment(appointment_id, ("booked",), starts_at=starts_at, staff=staff)
+            self._event(now, "appointment_rebooked", appointment_id=appointment_id, actor=actor,
+                        service=moved.service, staff=staff, starts_at=to_db(starts_at), minutes=minutes,
+                        previous_starts_at=to_db(current.starts_at), previous_staff=current.staff)
+        return moved
+
+    def _refuse_overlap(self, staff: str, starts_at: datetime, minutes: int, besides: int = 0) -> None:
         ends_at = starts_at + timedelta(minutes=minutes)
         # Appointments are at most 8 h long, so only those starting in the 8 h before can overlap.
         clash = one(self.db,
                     "SELECT id FROM appointments WHERE staff = ? AND state IN ('booked', 'checked_in')"
-                    " AND starts_at > ? AND starts_at < ?"
+                    " AND starts_at > ? AND starts_at < ? AND id != ?"
                     " AND datetime(starts_at, '+' || duration_min || ' minutes') > datetime(?)",
-                    (staff, to_db(starts_at - timedelta(hours=8)), to_db(ends_at), to_db(starts_at)))
+                    (staff, to_db(starts_at - timedelta(hours=8)), to_db(ends_at), besides, to_db(starts_at)))
         if clash:
             raise SlotTaken("the caseworker already has an appointment at that time")
 

@@ -216,3 +216,33 @@ def test_no_visit_needed_is_recorded_as_a_visit_avoided_that_cannot_be_checked_i
     assert kinds == ["no_visit_needed"]
     with pytest.raises(UnknownCode):
         engine.check_in(record.code)
+
+
+def test_rebooking_moves_the_appointment_and_keeps_its_code_and_details(engine):
+    booked = engine.book_appointment(service="erstantrag", starts_at=at(10, 0), staff="abraun",
+                                     name="Jana Albers", notes="Kontoauszüge fehlen")
+    moved = engine.rebook_appointment(booked.id, starts_at=at(9, 0, MONDAY + timedelta(days=1)), actor="abraun")
+    assert moved.code == booked.code and moved.name == "Jana Albers" and moved.notes == "Kontoauszüge fehlen"
+    assert moved.starts_at == at(9, 0, MONDAY + timedelta(days=1)) and moved.state == "booked"
+    assert event_kinds(engine)[-1] == "appointment_rebooked"
+    # The old time is free again; the code checks in only at the new time.
+    engine.book_appointment(service="erstantrag", starts_at=at(10, 0), staff="abraun")
+
+
+def test_rebooking_within_its_own_slot_is_no_overlap_but_a_colleagues_slot_is(engine):
+    booked = engine.book_appointment(service="erstantrag", starts_at=at(10, 0), staff="abraun")
+    engine.rebook_appointment(booked.id, starts_at=at(10, 15))  # overlaps only itself
+    engine.book_appointment(service="erstantrag", starts_at=at(11, 0), staff="hkoch")
+    with pytest.raises(SlotTaken):
+        engine.rebook_appointment(booked.id, starts_at=at(11, 0), staff="hkoch")
+    assert engine.appointment(booked.id).starts_at == at(10, 15)
+
+
+def test_only_booked_appointments_can_be_rebooked(engine):
+    booked = engine.book_appointment(service="erstantrag", starts_at=at(10, 0), staff="abraun")
+    engine.cancel_appointment(booked.id)
+    with pytest.raises(InvalidTransition):
+        engine.rebook_appointment(booked.id, starts_at=at(11, 0))
+    with pytest.raises(InvalidInput):
+        engine.rebook_appointment(engine.book_appointment(service="erstantrag", starts_at=at(10, 0)).id,
+                                  starts_at=at(13, 0))  # the lunch break
