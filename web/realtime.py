@@ -12,9 +12,10 @@ database), while run_kiosk.py follows and emits as usual. ``TERMINPRAXIS_RELAY_F
 """
 from __future__ import annotations
 
+import logging
 from typing import Callable
 
-from flask import Flask
+from flask import Flask, request
 
 from queue_core import events
 from queue_core.events import Event
@@ -23,6 +24,7 @@ from .engine import open_engine
 from .extensions import socketio
 
 Handler = Callable[[Event], None]
+logger = logging.getLogger(__name__)
 
 
 class Relay:
@@ -31,6 +33,7 @@ class Relay:
         self.seq = 0
         self.running = False
         self.following = False
+        self._wake = None
 
     def subscribe(self, handler: Handler) -> Handler:
         """Register ``handler(event)``; usable as a decorator (registering twice is a no-op)."""
@@ -39,9 +42,14 @@ class Relay:
         return handler
 
     def dispatch(self, batch: list[Event]) -> None:
+        """Hand each event, in order, to every handler; one handler's bug stops neither the others
+        nor later events."""
         for event in batch:
             for handler in self.handlers:
-                handler(event)
+                try:
+                    handler(event)
+                except Exception:
+                    logger.exception("relay: handler %r failed on event %s", handler, event.seq)
             self.seq = event.seq
 
     def start(self, app: Flask) -> None:
@@ -54,10 +62,17 @@ class Relay:
         if not self.following:
             print("  Events  from the message queue (another process follows the log)", flush=True)
             return
+        self._wake = socketio.server.eio.create_event()
         socketio.start_background_task(self._follow, app)
 
     def stop(self) -> None:
         self.running = False
+        self.wake()
+
+    def wake(self) -> None:
+        """Something was committed in this process: look at the log now instead of at the next tick."""
+        if self._wake is not None:
+            self._wake.set()
 
     def _follow(self, app: Flask) -> None:
         interval = app.config["DISPLAY_FOLLOW_INTERVAL_MS"] / 1000
@@ -70,17 +85,26 @@ class Relay:
                 except Exception:  # e.g. the database briefly locked: try again next tick
                     app.logger.exception("relay: reading the event log failed")
                     batch = []
-                for event in batch:
-                    for handler in self.handlers:
-                        try:
-                            handler(event)
-                        except Exception:  # one handler's bug must not stop the others or later events
-                            app.logger.exception("relay: handler %r failed on event %s", handler, event.seq)
-                    self.seq = event.seq
-            socketio.sleep(interval if len(batch) < 1000 else 0)
+                self.dispatch(batch)
+            if len(batch) >= 1000:  # more waiting: carry on at once, yielding to other greenlets
+                socketio.sleep(0)
+                continue
+            self._wake.wait(interval)
+            self._wake.clear()
 
 
 relay = Relay()
+
+
+def init_app(app: Flask) -> None:
+    """After any write request, wake the relay: in run_kiosk.py a call reaches the boards without
+    waiting for the next look at the log (other processes still find it within the interval)."""
+
+    @app.after_request
+    def wake_relay(response):
+        if request.method not in ("GET", "HEAD", "OPTIONS"):
+            relay.wake()
+        return response
 
 
 def _truthy(value: object) -> bool:
