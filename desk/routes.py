@@ -6,7 +6,7 @@ from datetime import timedelta
 import segno
 from flask import (Blueprint, Response, abort, current_app, redirect, render_template, request, session,
                    url_for)
-from flask_babel import gettext as _
+from flask_babel import force_locale, gettext as _
 from icalendar import Calendar, Event as IcsEvent
 
 from queue_core import accounts
@@ -16,6 +16,7 @@ from queue_core.schedule import hours_text
 from web.auth import (current_user, has_role, login_required, note_failed_sign_in, safe_next, sign_in,
                       sign_in_blocked, sign_out)
 from web.engine import get_engine, overridden
+from web.i18n import normalise as normalise_language
 
 from . import queries
 from .api import book_from, known_id, no_visit_from, rebook_from
@@ -230,11 +231,14 @@ def slip(appointment_id: int):
     local = appointment.starts_at.astimezone(engine.office.timezone)
     qr_uri = segno.make(f"CODE:{appointment.code}", error="m").svg_data_uri(scale=6, border=2)
     caseworker = engine.office.staff.get(appointment.staff) if appointment.staff else None
-    return render_template("desk/slip.html", office=engine.office, appointment=appointment, local=local,
-                           code=format_code(appointment.code), qr_uri=qr_uri, caseworker=caseworker,
-                           service=engine.office.services.get(appointment.service),
-                           hours=hours_text(engine.office), auto_print=request.args.get("print") == "1",
-                           language=appointment.language)
+    # The slip is the caller's: in the language recorded at booking (German when none).
+    slip_lang = normalise_language(appointment.language) or "de"
+    with force_locale(slip_lang):
+        return render_template("desk/slip.html", office=engine.office, appointment=appointment, local=local,
+                               code=format_code(appointment.code), qr_uri=qr_uri, caseworker=caseworker,
+                               service=engine.office.services.get(appointment.service),
+                               hours=hours_text(engine.office), auto_print=request.args.get("print") == "1",
+                               slip_lang=slip_lang)
 
 
 @bp.get("/desk/appointments/<int:appointment_id>.ics")
