@@ -188,10 +188,7 @@ def list_appointments():
 @bp.post("/appointments/<int:appointment_id>/cancel")
 @login_required()
 def cancel_appointment(appointment_id: int):
-    known_id(appointment_id, "appointment")
-    engine = get_engine()
-    appointment = engine.cancel_appointment(appointment_id, actor=current_user()["username"])
-    return {"appointment": queries.appointment_json(engine, appointment)}
+    return _close_appointment(appointment_id, get_engine().cancel_appointment)
 
 
 @bp.post("/appointments/<int:appointment_id>/rebook")
@@ -206,10 +203,13 @@ def rebook_appointment(appointment_id: int):
 @bp.post("/appointments/<int:appointment_id>/by-post")
 @login_required()
 def appointment_by_post(appointment_id: int):
-    known_id(appointment_id, "appointment")
-    engine = get_engine()
-    appointment = engine.resolve_by_post(appointment_id, actor=current_user()["username"])
-    return {"appointment": queries.appointment_json(engine, appointment)}
+    return _close_appointment(appointment_id, get_engine().resolve_by_post)
+
+
+def _close_appointment(appointment_id: int, command) -> dict:
+    """Cancel or resolve by post: the same checks and the same answer."""
+    appointment = command(known_id(appointment_id, "appointment"), actor=current_user()["username"])
+    return {"appointment": queries.appointment_json(get_engine(), appointment)}
 
 
 @bp.get("/slots")

@@ -146,6 +146,13 @@ def _booking_form() -> dict:
     return data
 
 
+def _booking_refused(data: dict, error: QueueError):
+    """The booking form again with what was typed and ticked, and why it was refused."""
+    return render_template("desk/booking.html", **booking_context(
+        form={k: (v if isinstance(v, str) else "") for k, v in data.items()}, checked=data["documents"],
+        error=error.message, error_field=error.details.get("field"))), error.status
+
+
 @bp.post("/desk/booking/no-visit")
 @login_required()
 def booking_no_visit():
@@ -154,9 +161,7 @@ def booking_no_visit():
     try:
         recorded = no_visit_from(data, current_user()["username"])
     except QueueError as error:
-        return render_template("desk/booking.html", **booking_context(
-            form={k: (v if isinstance(v, str) else "") for k, v in data.items()}, checked=data["documents"],
-            error=error.message, error_field=error.details.get("field"))), error.status
+        return _booking_refused(data, error)
     return redirect(url_for("desk.booking", no_visit=recorded.id))
 
 
@@ -167,9 +172,7 @@ def booking_submit():
     try:
         appointment = book_from(data, current_user()["username"])
     except QueueError as error:
-        return render_template("desk/booking.html", **booking_context(
-            form={k: (v if isinstance(v, str) else "") for k, v in data.items()}, checked=data["documents"],
-            error=error.message, error_field=error.details.get("field"))), error.status
+        return _booking_refused(data, error)
     return redirect(url_for("desk.slip", appointment_id=appointment.id, print=1))
 
 

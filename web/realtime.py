@@ -15,12 +15,12 @@ from __future__ import annotations
 import logging
 from typing import Callable
 
-from flask import Flask, request
+from flask import Flask, g, request
 
 from queue_core import events
 from queue_core.events import Event
 
-from .engine import open_engine
+from .engine import current, open_engine
 from .extensions import socketio
 
 Handler = Callable[[Event], None]
@@ -79,13 +79,21 @@ class Relay:
         engine = open_engine(app)
         self.seq = events.latest_seq(engine.db)
         while self.running:
-            with app.app_context():
-                try:
-                    batch = events.since(engine.db, self.seq)
-                except Exception:  # e.g. the database briefly locked: try again next tick
-                    app.logger.exception("relay: reading the event log failed")
-                    batch = []
-                self.dispatch(batch)
+            try:
+                batch = events.since(engine.db, self.seq)
+            except Exception:  # e.g. the database briefly locked: try again next tick
+                app.logger.exception("relay: reading the event log failed")
+                batch = []
+            if batch:
+                with app.app_context():
+                    # Handlers reach the engine through get_engine(): lend them the relay's own
+                    # connection (with the office as of now) instead of opening one per batch.
+                    engine.office = current(app, engine.db)["office"]
+                    g.engine = engine
+                    try:
+                        self.dispatch(batch)
+                    finally:
+                        g.pop("engine", None)  # not closed at teardown: the relay keeps it
             if len(batch) >= 1000:  # more waiting: carry on at once, yielding to other greenlets
                 socketio.sleep(0)
                 continue
