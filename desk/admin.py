@@ -19,6 +19,7 @@ from queue_core import accounts, settings
 from queue_core.clock import from_db
 from queue_core.errors import InvalidInput, QueueError
 from queue_core.office import WEEKDAYS, Office
+from queue_core.schedule import wall_clock
 from web.auth import current_user, login_required
 from web.engine import current, get_engine
 from web.i18n import LANGUAGES
@@ -36,7 +37,7 @@ def staff_rows() -> list[dict]:
     found = accounts.list_staff(engine.db)
     for row in found:
         when = from_db(row["disabled_at"])
-        row["disabled_on"] = when.astimezone(engine.office.timezone).strftime("%d.%m.%Y") if when else None
+        row["disabled_on"] = wall_clock(engine.office, when, "%d.%m.%Y")
     return found
 
 
@@ -197,7 +198,7 @@ def page(error: str | None = None, form: dict | None = None, saved: str | None =
     changed = settings.changes(engine.db)
     for entry in changed.values():
         when = from_db(entry["updated_at"])
-        entry["when"] = when.astimezone(engine.office.timezone).strftime("%d.%m.%Y %H:%M") if when else ""
+        entry["when"] = wall_clock(engine.office, when, "%d.%m.%Y %H:%M") or ""
     return render_template("admin/index.html", office=engine.office, user=current_user(), staff=staff_rows(),
                            error=error, form=form or {}, saved=saved, forms=forms, section=section,
                            section_error=section_error, changed=changed, weekdays=WEEKDAYS,

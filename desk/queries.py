@@ -11,11 +11,11 @@ from queue_core import Engine, views
 from queue_core.codes import format_code
 from queue_core.models import Appointment, Ticket
 from queue_core.office import Caseworker
-from queue_core.schedule import local_day
+from queue_core.schedule import local_day, wall_clock
 
 
 def local_hm(engine: Engine, when: datetime | None) -> str | None:
-    return None if when is None else when.astimezone(engine.office.timezone).strftime("%H:%M")
+    return wall_clock(engine.office, when)
 
 
 def today(engine: Engine) -> date:

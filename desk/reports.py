@@ -18,7 +18,7 @@ from flask_babel import gettext as _
 
 from queue_core import accounts, audit, facts, stats
 from queue_core.errors import InvalidInput
-from queue_core.schedule import local_instant
+from queue_core.schedule import local_instant, wall_clock
 from web.api import bp as api_bp
 from web.api import error
 from web.auth import current_user, login_required
@@ -244,7 +244,7 @@ def access_log(period: facts.Period, staff: str | None = None, limit: int = ACCE
                                 local_instant(office, period.last + timedelta(days=1), _midnight()),
                                 location=period.location, staff=staff, limit=limit):
         details = entry["details"]
-        entries.append({"at": entry["at"].astimezone(office.timezone).strftime("%Y-%m-%d %H:%M:%S"),
+        entries.append({"at": wall_clock(office, entry["at"], "%Y-%m-%d %H:%M:%S"),
                         "staff": entry["staff"], "staff_name": entry["staff_name"],
                         "what": details.pop("what", ""), "appointment_id": entry["appointment_id"],
                         "details": ", ".join(f"{k}={v}" for k, v in sorted(details.items()))})

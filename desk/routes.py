@@ -12,7 +12,7 @@ from icalendar import Calendar, Event as IcsEvent
 from queue_core import accounts
 from queue_core.codes import format_code
 from queue_core.errors import QueueError
-from queue_core.schedule import hours_text
+from queue_core.schedule import hours_text, wall_clock
 from web.auth import (current_user, has_role, login_required, note_failed_sign_in, safe_next, sign_in,
                       sign_in_blocked, sign_out)
 from web.engine import get_engine, overridden
@@ -212,7 +212,7 @@ def rebook(appointment_id: int):
     engine.record_reading(current_user()["username"], "appointment", appointment.id)
     return render_template("desk/rebook.html", **booking_context(
         appointment=appointment, when=queries.local_hm(engine, appointment.starts_at),
-        day=appointment.starts_at.astimezone(engine.office.timezone).strftime("%d.%m.%Y"),
+        day=wall_clock(engine.office, appointment.starts_at, "%d.%m.%Y"),
         error=error)), 422 if error else 200
 
 

@@ -16,7 +16,6 @@ from flask import Flask, current_app
 from sqlite_utils import Database
 
 from queue_core import Office, board, connect, events, store
-from queue_core.board import local_time  # noqa: F401  (display.events formats relayed calls with it)
 from queue_core.clock import to_db
 
 # Board settings: app-level keys (TERMINPRAXIS_BOARD_HISTORY=…) or lower-case keys in the office TOML.

@@ -14,12 +14,12 @@ from typing import Any
 from flask import current_app, request
 from flask_socketio import emit, join_room
 
-from queue_core.clock import to_db
+from queue_core.board import local_time
 from queue_core.events import Event
 from web.extensions import socketio
 from web.realtime import relay
 
-from .board import UnknownZone, local_time, normalise_zone, reader, room_name, zone_of_desk, zones
+from .board import UnknownZone, normalise_zone, reader, room_name, zone_of_desk, zones
 
 NAMESPACE = "/board"
 CALL_KINDS = ("called", "recalled")

@@ -16,6 +16,7 @@ from flask_babel import get_locale, gettext as _
 from queue_core import Engine
 from queue_core.models import Estimate, Ticket
 from queue_core.office import WEEKDAYS
+from queue_core.schedule import wall_clock
 
 WAITING_STATES = ("waiting",)
 CALLED_STATES = ("called", "serving")
@@ -38,13 +39,11 @@ def wait_range(minutes: int | None) -> tuple[int, int] | None:
 
 
 def local_time(engine: Engine, when: datetime | None) -> str | None:
-    if when is None:
-        return None
-    return when.astimezone(engine.office.timezone).strftime("%H:%M")
+    return wall_clock(engine.office, when)
 
 
 def local_date(engine: Engine, when: datetime) -> str:
-    return when.astimezone(engine.office.timezone).strftime("%d.%m.%Y")
+    return wall_clock(engine.office, when, "%d.%m.%Y")
 
 
 def ticket_status(engine: Engine, ticket: Ticket, estimate: Estimate | None = None) -> dict[str, Any]:

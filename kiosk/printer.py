@@ -32,7 +32,7 @@ from flask_babel import force_locale, gettext as _
 
 from queue_core import Engine
 from queue_core.models import CheckIn
-from queue_core.schedule import local_day, local_instant
+from queue_core.schedule import local_day, local_instant, wall_clock
 from web.api import bp
 from web.auth import login_required
 from web.engine import get_engine, open_engine
@@ -320,7 +320,7 @@ def problem(app: Flask, engine: Engine) -> dict[str, Any] | None:
     last_ok = state(app)["last_ok_at"]
     if last_ok is not None and last_ok >= found.at:  # printed since (or in the same instant)
         return None
-    return {"at": found.at.astimezone(engine.office.timezone).strftime("%H:%M"),
+    return {"at": wall_clock(engine.office, found.at),
             "at_utc": found.at.isoformat(), "printer": found.printer, "error": found.error,
             "number": found.number}
 

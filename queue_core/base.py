@@ -51,10 +51,7 @@ class EngineBase:
         return Appointment.from_row(row)
 
     def room_of(self, desk: str | None) -> str | None:
-        if desk is None:
-            return None
-        found = self.office.desks.get(desk)
-        return found.room if found else desk
+        return self.office.room_of(desk)
 
     def _move(self, table: str, row_id: int, from_states: Iterable[str],
               changes: dict[str, Any]) -> dict[str, Any] | None:

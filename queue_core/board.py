@@ -14,20 +14,13 @@ from sqlite_utils import Database
 from .clock import from_db
 from .estimate import walk_in_outlook
 from .office import Office
-from .schedule import local_day, opening_at
+from .schedule import local_day, opening_at, wall_clock
 from .views import waiting_counts
 
 
 def local_time(office: Office, text: str | None) -> str | None:
     """A stored UTC instant as the office's wall-clock HH:MM (None stays None)."""
-    when = from_db(text)
-    return when.astimezone(office.timezone).strftime("%H:%M") if when else None
-
-
-def room_of(office: Office, desk: str | None) -> str | None:
-    """The room a desk is in, as visitors read it on the door; an unknown desk shows its key."""
-    found = office.desks.get(desk or "")
-    return found.room if found else desk
+    return wall_clock(office, from_db(text))
 
 
 def zone_desks(office: Office, zone: str | None) -> list[str] | None:
@@ -46,7 +39,7 @@ def recent_calls(db: Database, office: Office, now: datetime, zone: str | None, 
         params += desks
     sql += " ORDER BY called_at DESC, id DESC LIMIT ?"
     params.append(limit)
-    return [{"number": number, "room": room_of(office, desk), "called_at": called_at,
+    return [{"number": number, "room": office.room_of(desk), "called_at": called_at,
              "time": local_time(office, called_at)}
             for number, desk, called_at in db.execute(sql, params).fetchall()]
 

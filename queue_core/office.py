@@ -119,6 +119,13 @@ class Office:
         except KeyError:
             raise InvalidInput(f"unknown caseworker {username!r}", field="staff") from None
 
+    def room_of(self, desk: str | None) -> str | None:
+        """The room a desk is in, as visitors read it on the door; an unknown desk shows its key."""
+        if desk is None:
+            return None
+        found = self.desks.get(desk)
+        return found.room if found else desk
+
     def uses_letters(self) -> bool:
         return any(c.letters for c in self.staff.values())
 

@@ -25,6 +25,11 @@ def local_day(office: Office, instant: datetime) -> date:
     return instant.astimezone(office.timezone).date()
 
 
+def wall_clock(office: Office, when: datetime | None, fmt: str = "%H:%M") -> str | None:
+    """An instant as the office's wall clock shows it (None stays None)."""
+    return None if when is None else when.astimezone(office.timezone).strftime(fmt)
+
+
 def local_instant(office: Office, day: date, at: time) -> datetime:
     """A wall-clock time on an office day as UTC; 24:00 is the next midnight."""
     if at == time.max:

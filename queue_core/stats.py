@@ -25,7 +25,7 @@ from .errors import InvalidInput
 from .models import TICKET_KINDS
 from .office import Office
 from .facts import AppointmentFacts, Facts, Period, TicketFacts, _minutes, load_facts
-from .schedule import local_day, openings
+from .schedule import local_day, openings, wall_clock
 
 PUNCTUAL_MIN = 5  # "called within 5 minutes of their time"
 LEAD_WEEK_DAYS = 7  # "a free slot within the next week"
@@ -314,7 +314,7 @@ def daily(facts: Facts) -> list[dict[str, Any]]:
 
 def intake_stops(facts: Facts, office: Office) -> list[dict[str, Any]]:
     """Each recorded stop of walk-in intake: day, office-local time and reason (cutoff or capacity)."""
-    return [{"day": s.day.isoformat(), "time": s.at.astimezone(office.timezone).strftime("%H:%M"),
+    return [{"day": s.day.isoformat(), "time": wall_clock(office, s.at),
              "reason": s.reason} for s in facts.stops]
 
 
