@@ -9,7 +9,6 @@ reason, and nothing is saved.
 """
 from __future__ import annotations
 
-from datetime import time
 from typing import Any, Callable
 
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
@@ -19,9 +18,10 @@ from queue_core import accounts, settings
 from queue_core.clock import from_db
 from queue_core.errors import InvalidInput, QueueError
 from queue_core.office import WEEKDAYS, Office
-from queue_core.schedule import wall_clock
+from queue_core.schedule import hours_text, wall_clock
 from web.auth import current_user, login_required
 from web.engine import current, get_engine
+from display.board import board_message
 from web.i18n import LANGUAGES
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -43,10 +43,6 @@ def staff_rows() -> list[dict]:
 
 # --- the office as form values ---------------------------------------------------------------
 
-def hm(at: time) -> str:
-    return "24:00" if at == time.max else at.strftime("%H:%M")
-
-
 def letters_text(letters: frozenset[str]) -> str:
     """{'A', 'B', 'C', 'X'} → 'A-C, X'."""
     out, run = [], []
@@ -61,17 +57,6 @@ def letters_text(letters: frozenset[str]) -> str:
     return ", ".join(out)
 
 
-def info_languages() -> dict[str, str]:
-    return LANGUAGES
-
-
-def board_message(state: dict[str, Any]) -> str:
-    from display.board import setting
-
-    found = state["overrides"].get("board_message")
-    return setting(current_app, "board_message") if found is None else found
-
-
 def office_forms(office: Office, state: dict[str, Any], info_lang: str) -> dict[str, Any]:
     """Every section's form values from the office as it is now."""
     from kiosk import info
@@ -82,12 +67,11 @@ def office_forms(office: Office, state: dict[str, Any], info_lang: str) -> dict[
         "desks": [{"key": d.key, "room": d.room, "zone": d.zone} for d in office.desks.values()],
         "services": [{"key": s.key, "name": s.name, "prefix": s.prefix, "minutes": str(s.minutes),
                       "walk_in": s.walk_in} for s in office.services.values()],
-        "hours": {day: ", ".join(f"{hm(i.start)}-{hm(i.end)}" for i in office.hours.get(day, ()))
-                  for day in WEEKDAYS},
+        "hours": {day: ", ".join(spans) for day, spans in hours_text(office).items()},
         "closures": "\n".join(sorted(office.closures)),
         "caseworkers": [{"username": c.username, "name": c.name, "services": list(c.services),
                          "letters": letters_text(c.letters)} for c in office.staff.values()],
-        "board_message": board_message(state),
+        "board_message": board_message(current_app, state["overrides"]),
         "documents": "\n".join(document_choices()),
         "info": {page: state["overrides"].get(f"info:{info_lang}:{page}") or info.file_text(page, info_lang)
                  for page in info.PAGES},

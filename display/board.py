@@ -37,6 +37,12 @@ def setting(app: Flask, key: str) -> Any:
     return type(BOARD_DEFAULTS[key])(value)
 
 
+def board_message(app: Flask, overrides: dict[str, Any]) -> str:
+    """The board text: the one set in /admin, else the configuration's."""
+    found = overrides.get("board_message")
+    return setting(app, "board_message") if found is None else found
+
+
 class UnknownZone(ValueError):
     pass
 
@@ -90,9 +96,7 @@ class BoardReader:
 
     @property
     def message(self) -> str:
-        """The board text: the one set in /admin, else the configuration's."""
-        found = self._settings()["overrides"].get("board_message")
-        return setting(self.app, "board_message") if found is None else found
+        return board_message(self.app, self._settings()["overrides"])
 
     def _settings(self) -> dict[str, Any]:
         from web.engine import current
