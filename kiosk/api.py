@@ -3,13 +3,13 @@ from __future__ import annotations
 
 from flask_limiter.errors import RateLimitExceeded
 
-from queue_core.errors import InvalidInput, NotFound, UnknownCode
+from queue_core.errors import InvalidInput, NotFound
 from web.api import BadRequest, bp, error, json_body
 from web.engine import get_engine
 
 from . import printer
-from .common import extract_code, public_ticket, ticket_status
-from .limits import mark_wrong_code, retry_after, wrong_codes
+from .common import check_in_by_code, public_ticket, ticket_status
+from .limits import retry_after, wrong_codes
 
 TOKEN_MAX = 64
 SERVICE_MAX = 64
@@ -29,14 +29,7 @@ def check_in():
     if language is not None and not isinstance(language, str):
         raise InvalidInput("language must be a short language tag", field="language")
     if "code" in data and "walk_in" not in data:
-        code = extract_code(data["code"])
-        try:
-            if code is None:
-                raise UnknownCode("unknown appointment code")
-            result = engine.check_in(code, language=language, request_id=request_id)
-        except UnknownCode:
-            mark_wrong_code()
-            raise
+        result = check_in_by_code(engine, data["code"], language, request_id)
     elif "walk_in" in data and "code" not in data:
         walk_in = data["walk_in"]
         if not isinstance(walk_in, dict):

@@ -14,9 +14,12 @@ from flask import current_app, request, url_for
 from flask_babel import get_locale, gettext as _
 
 from queue_core import Engine
-from queue_core.models import Estimate, Ticket
+from queue_core.errors import UnknownCode
+from queue_core.models import CheckIn, Estimate, Ticket
 from queue_core.office import WEEKDAYS
 from queue_core.schedule import wall_clock
+
+from .limits import mark_wrong_code
 
 WAITING_STATES = ("waiting",)
 CALLED_STATES = ("called", "serving")
@@ -114,3 +117,16 @@ def extract_code(typed: Any) -> str | None:
         if separator in typed:
             typed = typed.rstrip(separator).rsplit(separator, 1)[-1]
     return typed
+
+
+def check_in_by_code(engine: Engine, typed: Any, language: str | None, request_id: str | None) -> CheckIn:
+    """Check in with what a visitor or a scanner typed (touch form and API alike); every unknown
+    code counts towards the wrong-code pause."""
+    code = extract_code(typed)
+    try:
+        if code is None:
+            raise UnknownCode("unknown appointment code")
+        return engine.check_in(code, language=language, request_id=request_id)
+    except UnknownCode:
+        mark_wrong_code()
+        raise

@@ -14,9 +14,9 @@ from queue_core.schedule import hours_text
 from web.engine import get_engine, office
 
 from . import info, printer
-from .common import (current_language, extract_code, hours_rows, local_date, local_time, status_url,
+from .common import (check_in_by_code, current_language, hours_rows, local_date, local_time, status_url,
                      ticket_status, wait_text)
-from .limits import mark_wrong_code, retry_after, wrong_codes
+from .limits import retry_after, wrong_codes
 
 bp = Blueprint("kiosk", __name__)
 
@@ -53,13 +53,9 @@ def code_form():
 @wrong_codes
 def code_submit():
     engine = get_engine()
-    typed = extract_code(request.form.get("code"))
     try:
-        if typed is None:
-            raise UnknownCode("unknown appointment code")
-        result = engine.check_in(typed, language=current_language(), request_id=None)
+        result = check_in_by_code(engine, request.form.get("code"), current_language(), None)
     except UnknownCode:
-        mark_wrong_code()
         return _page("kiosk/code.html", unknown=True)
     except TooEarly as refusal:
         come_back = from_db(refusal.details["come_back_at"])
