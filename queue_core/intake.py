@@ -150,8 +150,7 @@ class Intake(EngineBase):
                 (ticket.staff, to_db(ticket.appointment_start), ticket.location, ticket.day)).fetchone()[0]
             wait = (ticket.appointment_start - now).total_seconds() / 60
             return Estimate(position=ahead + 1, minutes=max(0, round(wait)))
-        row = one(self.db, "SELECT initial FROM tickets WHERE id = ?", (ticket.id,))
-        estimate, _ = walk_in_outlook(self.db, self.office, now, ticket.service, row["initial"], ticket.id)
+        estimate, _ = walk_in_outlook(self.db, self.office, now, ticket.service, ticket.initial, ticket.id)
         return estimate
 
     def outlook(self, ticket: Ticket) -> Estimate:

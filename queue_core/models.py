@@ -37,6 +37,7 @@ class Ticket:
     outcome: str | None
     requeues: int
     recalls: int
+    initial: str | None = None  # the surname's first letter, where the office assigns by letters
 
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> "Ticket":
@@ -47,7 +48,7 @@ class Ticket:
             appointment_id=row["appointment_id"], appointment_start=from_db(row["appointment_start"]),
             created_at=from_db(row["created_at"]), called_at=from_db(row["called_at"]),
             started_at=from_db(row["started_at"]), finished_at=from_db(row["finished_at"]),
-            outcome=row["outcome"], requeues=row["requeues"], recalls=row["recalls"],
+            outcome=row["outcome"], requeues=row["requeues"], recalls=row["recalls"], initial=row["initial"],
         )
 
 
