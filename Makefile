@@ -35,7 +35,7 @@ translations: $(VENV)/.installed
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install --quiet -e '.[test,printer]'
 	touch $@
 
 # Third-party browser files come from npm and are copied to static/vendor (never committed).
