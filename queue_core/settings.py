@@ -25,7 +25,7 @@ from .store import dumps, rows, write
 
 # Keys an admin may change; docs/configuration.md lists them.
 EDITABLE = ("desks", "services", "hours", "closures", "staff", "documents", "board_message")
-# Kiosk info pages: "info:<language>:<page>" → Markdown text (kiosk/info.py prefers them to the files).
+# Kiosk info pages: "info:<language>:<page>" → Markdown text (office_texts.info_source prefers them to the files).
 INFO_KEY = re.compile(r"info:([a-z]{2,3}):([a-z_]{1,40})")
 BOARD_MESSAGE_MAX = 300
 DOCUMENT_MAX = 200
