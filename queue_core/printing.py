@@ -17,8 +17,9 @@ from sqlite_utils import Database
 
 from .base import EngineBase
 from .clock import from_db, to_db
+from .states import EventKind
 
-PRINTER_ERROR_KIND = "printer_error"
+PRINTER_ERROR_KIND = EventKind.PRINTER_ERROR
 TEXT_MAX = 200
 
 

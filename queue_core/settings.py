@@ -21,6 +21,7 @@ from . import events
 from .clock import to_db
 from .errors import InvalidInput
 from .office import Office
+from .states import EventKind
 from .store import dumps, rows, write
 
 # Keys an admin may change; docs/configuration.md lists them.
@@ -83,7 +84,7 @@ def save(db: Database, base: Mapping[str, Any], new: Mapping[str, Any], *, actor
         if before is not None:
             _refuse_stranding(db, before, office)
         for key, value in checked.items():
-            seq = events.append(db, now, "settings_changed", office.location, actor=actor, key=key)
+            seq = events.append(db, now, EventKind.SETTINGS_CHANGED, office.location, actor=actor, key=key)
             db.execute(
                 "INSERT INTO office_settings (key, value, updated_at, updated_by, version) VALUES (?, ?, ?, ?, ?)"
                 " ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at,"

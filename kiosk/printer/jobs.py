@@ -19,6 +19,7 @@ from flask import Flask, current_app
 from queue_core import Engine
 from queue_core.events import Event
 from queue_core.models import CheckIn
+from queue_core.states import EventKind
 from web.engine import get_engine, open_engine
 from web.extensions import socketio
 from web.realtime import relay
@@ -29,7 +30,7 @@ from .target import PrinterConfigError, Target, configured, parse_target
 from .transport import open_printer
 
 PRINTED, FAILED, PENDING = "printed", "failed", "pending"
-CHECK_IN_EVENTS = ("checked_in", "walked_in")
+CHECK_IN_EVENTS = (EventKind.CHECKED_IN, EventKind.WALKED_IN)
 DEFAULT_TIMEOUT = 2.0
 RECENT = 200  # tickets remembered per process (outcomes, events seen before their request)
 
