@@ -303,3 +303,40 @@ def test_no_banner_without_a_configured_printer(app):
     assert "printer-banner" not in staff.get("/desk").get_data(as_text=True)
     status = staff.get("/api/v1/printer").json
     assert status["configured"] is False and status["problem"] is None
+
+
+# --- the real runner: the relay hands the event to the printer, over a real socket ----------------
+
+@needs_escpos
+def test_the_running_kiosk_prints_on_a_network_printer_after_answering(live_server):
+    import socket
+    import urllib.request
+
+    received, done = bytearray(), threading.Event()
+    listener = socket.create_server(("127.0.0.1", 0))
+    listener.settimeout(20)
+
+    def network_printer() -> None:  # takes one ticket like a printer on port 9100
+        try:
+            conn, _ = listener.accept()
+            with conn:
+                conn.settimeout(10)
+                while chunk := conn.recv(4096):
+                    received.extend(chunk)
+        except OSError:
+            pass
+        done.set()
+
+    threading.Thread(target=network_printer, daemon=True).start()
+    try:
+        server = live_server(TERMINPRAXIS_KIOSK_PRINTER=f"network:127.0.0.1:{listener.getsockname()[1]}")
+        request = urllib.request.Request(server.url + "/api/v1/check-in?lang=en", method="POST",
+                                         data=json.dumps({"walk_in": {"service": "notfall"}}).encode(),
+                                         headers={"Content-Type": "application/json"})
+        with urllib.request.urlopen(request, timeout=10) as answer:
+            body = json.loads(answer.read())
+        assert body["printer"] == "pending" and body["ticket"]["number"] == "W 001"
+        assert done.wait(20)
+    finally:
+        listener.close()
+    assert b"W 001" in received and b"Your number" in received and received.rstrip(b"\n").endswith(PAPER_FULL_CUT)
