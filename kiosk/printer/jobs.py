@@ -27,6 +27,7 @@ from web.realtime import relay
 from ..common import current_language, status_url
 from .receipt import Receipt, build, receipt_language, write
 from .target import PrinterConfigError, Target, configured, parse_target
+from . import transport
 from .transport import open_printer
 
 PRINTED, FAILED, PENDING = "printed", "failed", "pending"
@@ -46,7 +47,7 @@ def expect(result: CheckIn) -> str | None:
     """After a committed check-in in this request: print its ticket once its event comes by.
 
     Returns None (no printer configured, or a repeat of an earlier check-in), "failed" (the
-    printer setting is wrong) or "pending". Never raises, never waits."""
+    printer setting is wrong, or python-escpos is missing) or "pending". Never raises, never waits."""
     app = current_app._get_current_object()
     if not result.created or not configured(app):
         return None
@@ -55,6 +56,9 @@ def expect(result: CheckIn) -> str | None:
         parse_target(app.config.get("KIOSK_PRINTER"))
     except PrinterConfigError as error:
         _record_failure(app, str(app.config.get("KIOSK_PRINTER"))[:100], str(error), ticket.number)
+        return FAILED
+    if not transport.available():
+        _record_failure(app, str(app.config.get("KIOSK_PRINTER"))[:100], transport.MISSING, ticket.number)
         return FAILED
     wish = (status_url(ticket.token), receipt_language(current_language()))
     info = state(app)
