@@ -7,7 +7,7 @@ PORT ?= 5000
 export TERMINPRAXIS_CONFIG ?= config/demo-office.toml
 export TERMINPRAXIS_DATABASE ?= instance/terminpraxis.db
 
-.PHONY: run test bench setup assets test-tools translations clean
+.PHONY: run test bench setup assets test-tools translations lock clean
 
 run: setup
 	$(BIN)/terminpraxis init-db
@@ -32,15 +32,16 @@ translations: $(VENV)/.installed
 		fi; \
 	done
 
-$(VENV)/.installed: pyproject.toml
+# Exactly the versions in constraints.txt (the Python lock; pyproject.toml keeps the lower bounds).
+$(VENV)/.installed: pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install --quiet -c constraints.txt -e '.[test,printer]'
 	touch $@
 
 # Third-party browser files come from npm and are copied to static/vendor (never committed).
-static/vendor/.installed: package.json
-	npm install --no-audit --no-fund --loglevel=error
+static/vendor/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
 	rm -rf static/vendor && mkdir -p static/vendor/fonts
 	cp node_modules/socket.io-client/dist/socket.io.min.js static/vendor/
 	cp node_modules/axe-core/axe.min.js static/vendor/
@@ -56,5 +57,13 @@ test-tools:
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium redis-server >/dev/null; \
 	fi
 
+# Renew both locks to the newest versions pyproject.toml and package.json allow (docs/dependencies.md).
+lock:
+	$(PYTHON) -m venv .venv-lock
+	.venv-lock/bin/pip install --quiet pip-tools
+	.venv-lock/bin/pip-compile --quiet --upgrade --extra test --extra printer --strip-extras \
+		--no-emit-index-url --no-emit-find-links --no-emit-trusted-host -o constraints.txt pyproject.toml
+	npm install --package-lock-only --no-audit --no-fund --loglevel=error
+
 clean:
-	rm -rf $(VENV) node_modules static/vendor
+	rm -rf $(VENV) .venv-lock node_modules static/vendor

@@ -18,10 +18,10 @@ from queue_core import accounts, settings
 from queue_core.clock import from_db
 from queue_core.errors import InvalidInput, QueueError
 from queue_core.office import WEEKDAYS, Office
+from queue_core.office_texts import INFO_PAGES, board_message, info_key, info_text
 from queue_core.schedule import hours_text, wall_clock
 from web.auth import current_user, login_required
 from web.engine import current, get_engine
-from display.board import board_message
 from web.i18n import LANGUAGES
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -59,8 +59,6 @@ def letters_text(letters: frozenset[str]) -> str:
 
 def office_forms(office: Office, state: dict[str, Any], info_lang: str) -> dict[str, Any]:
     """Every section's form values from the office as it is now."""
-    from kiosk import info
-
     from .routes import document_choices
 
     return {
@@ -71,10 +69,9 @@ def office_forms(office: Office, state: dict[str, Any], info_lang: str) -> dict[
         "closures": "\n".join(sorted(office.closures)),
         "caseworkers": [{"username": c.username, "name": c.name, "services": list(c.services),
                          "letters": letters_text(c.letters)} for c in office.staff.values()],
-        "board_message": board_message(current_app, state["overrides"]),
+        "board_message": board_message(current_app.config, state["overrides"]),
         "documents": "\n".join(document_choices()),
-        "info": {page: state["overrides"].get(f"info:{info_lang}:{page}") or info.file_text(page, info_lang)
-                 for page in info.PAGES},
+        "info": {page: info_text(current_app.config, state["overrides"], page, info_lang) for page in INFO_PAGES},
     }
 
 
@@ -230,16 +227,14 @@ def save_settings(section: str):
 @login_required(role="admin")
 def save_info():
     """One kiosk info page in one language; an empty text (or reset) brings back the file's text."""
-    from kiosk import info
-
     engine = get_engine()
     lang, page_key = field("lang", 8), field("page", 40)
     text = (request.form.get("text") or "")[:settings.INFO_TEXT_MAX + 1]
-    if lang not in LANGUAGES or page_key not in info.PAGES:
+    if lang not in LANGUAGES or page_key not in INFO_PAGES:
         return page(section="info", section_error=_("Diese Sprache oder Seite gibt es nicht."), status=422)
     value = None if request.form.get("reset") == "1" or not text.strip() else text
     try:
-        settings.save(engine.db, current_app.config["OFFICE"], {f"info:{lang}:{page_key}": value},
+        settings.save(engine.db, current_app.config["OFFICE"], {info_key(lang, page_key): value},
                       actor=current_user()["username"], now=engine.now())
     except QueueError as error:
         return page(section="info", section_error=error.message, typed={"page": page_key, "text": text},

@@ -14,6 +14,7 @@ from flask_socketio import disconnect
 
 from queue_core import events
 from queue_core.events import Event
+from queue_core.states import EventKind
 from web.auth import current_user, has_role
 from web.engine import get_engine
 from web.extensions import socketio
@@ -21,7 +22,7 @@ from web.realtime import relay
 
 NAMESPACE = "/desk"
 # Events that are about reading, not about the queue: not pushed.
-QUIET_KINDS = {"personal_data_read"}
+QUIET_KINDS = {EventKind.PERSONAL_DATA_READ}
 
 
 def staff_only(handler):

@@ -17,30 +17,15 @@ from sqlite_utils import Database
 
 from queue_core import Office, board, connect, events, store
 from queue_core.clock import to_db
+from queue_core.office_texts import board_message, board_setting
+from web.engine import current
 
-# Board settings: app-level keys (TERMINPRAXIS_BOARD_HISTORY=…) or lower-case keys in the office TOML.
-BOARD_DEFAULTS: dict[str, Any] = {
-    "board_history": 6,          # previous calls listed under the newest one
-    "board_message": "",         # the office's ticker line
-    "board_highlight_s": 10,     # how long the newest call stays highlighted
-    "board_heartbeat_s": 30,     # how often a board reports (sound enabled, zone)
-}
 ESTIMATE_TTL_S = 20  # the walk-in estimate depends on the clock too; refresh it at least this often
 
 
 def setting(app: Flask, key: str) -> Any:
-    value = app.config.get(key.upper())
-    if value is None:
-        value = app.config.get("OFFICE", {}).get(key)
-    if value is None:
-        value = BOARD_DEFAULTS[key]
-    return type(BOARD_DEFAULTS[key])(value)
-
-
-def board_message(app: Flask, overrides: dict[str, Any]) -> str:
-    """The board text: the one set in /admin, else the configuration's."""
-    found = overrides.get("board_message")
-    return setting(app, "board_message") if found is None else found
+    """A board setting of this app (``queue_core.office_texts.BOARD_DEFAULTS`` names them)."""
+    return board_setting(app.config, key)
 
 
 class UnknownZone(ValueError):
@@ -96,11 +81,9 @@ class BoardReader:
 
     @property
     def message(self) -> str:
-        return board_message(self.app, self._settings()["overrides"])
+        return board_message(self.app.config, self._settings()["overrides"])
 
     def _settings(self) -> dict[str, Any]:
-        from web.engine import current
-
         with self._lock:
             return current(self.app, self.db)
 

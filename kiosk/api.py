@@ -47,8 +47,9 @@ def check_in():
     body = {"ticket": public_ticket(engine, result.ticket, result.estimate),
             "late": result.late, "early": result.early,
             # The receipt printer, after the commit: null (none configured, or a repeat),
-            # "printed", "failed" or "pending". A printer problem never fails the check-in.
-            "printer": printer.after_check_in(result)}
+            # "pending" (it prints in the background) or "failed" (a wrong printer setting).
+            # A printer problem never fails or delays the check-in.
+            "printer": printer.expect(result)}
     return body, 201 if result.created else 200
 
 

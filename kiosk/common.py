@@ -18,11 +18,11 @@ from queue_core.errors import UnknownCode
 from queue_core.models import CheckIn, Estimate, Ticket
 from queue_core.office import WEEKDAYS
 from queue_core.schedule import wall_clock
+from queue_core.states import CALLED_STATES, TicketState
 
 from .limits import mark_wrong_code
 
-WAITING_STATES = ("waiting",)
-CALLED_STATES = ("called", "serving")
+WAITING_STATES = (TicketState.WAITING,)
 CODE_INPUT_MAX = 200  # a scanner may type a URL; anything longer is not a code
 
 

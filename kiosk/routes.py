@@ -64,9 +64,9 @@ def code_submit():
                      starts_at=local_time(engine, starts))
     except IntakeClosed as refusal:
         return _refusal(refusal)
-    printed = printer.after_check_in(result)
+    printer.expect(result)
     return redirect(url_for("kiosk.ticket", token=result.ticket.token, fresh=1,
-                            late=1 if result.late else None, printed=printed))
+                            late=1 if result.late else None))
 
 
 @bp.get("/ohne-termin")
@@ -104,8 +104,8 @@ def walk_in_submit():
         return _refusal(refusal)
     except InvalidInput:
         return redirect(url_for("kiosk.walk_in_services"))
-    printed = printer.after_check_in(result)
-    return redirect(url_for("kiosk.ticket", token=result.ticket.token, fresh=1, printed=printed))
+    printer.expect(result)
+    return redirect(url_for("kiosk.ticket", token=result.ticket.token, fresh=1))
 
 
 def _refusal(refusal: IntakeClosed):
@@ -139,11 +139,11 @@ def ticket(token: str):
     qr = segno.make(url, error="m").svg_inline(scale=4, border=2, dark="#000", light="#fff",
                                                omitsize=False)
     fresh = request.args.get("fresh") == "1"
-    # How the receipt printer did with this check-in (printed | failed | pending), else None.
-    printed = request.args.get("printed") if fresh else None
-    printed = printed if printed in (printer.PRINTED, printer.FAILED, printer.PENDING) else None
-    # The browser prints too only when the receipt printer did not.
-    auto_print = bool(current_app.config.get("KIOSK_AUTO_PRINT", False)) and fresh and printed != printer.PRINTED
+    # How the receipt printer is doing with this check-in (printed | failed | pending), else None.
+    printed = printer.outcome(current_app._get_current_object(), found.id) if fresh else None
+    # The browser prints too only when no receipt printer is printing this ticket.
+    auto_print = (bool(current_app.config.get("KIOSK_AUTO_PRINT", False)) and fresh
+                  and printed in (None, printer.FAILED))
     return _page("kiosk/ticket.html", ticket=found, status=status, wait=wait_text(status["estimated_wait_min"]),
                  qr=qr, status_url=url, late=request.args.get("late") == "1",
                  issued_date=local_date(engine, found.created_at), issued_time=local_time(engine, found.created_at),

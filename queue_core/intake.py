@@ -11,10 +11,12 @@ from .estimate import walk_in_outlook
 from .models import Appointment, CheckIn, Estimate, Ticket
 from .office import normalise_initial
 from .schedule import hours_text, local_day, next_opening, opening_at
+from .states import AppointmentState, EventKind, TicketState
 from .store import one
 
 LANGUAGE_MAX = 16
 REQUEST_ID_MAX = 100
+NO_CHECK_IN = (AppointmentState.CANCELLED, AppointmentState.BY_POST)  # a code that admits no one
 
 
 class Intake(EngineBase):
@@ -28,7 +30,7 @@ class Intake(EngineBase):
         with self._command() as now:
             row = one(self.db, "SELECT * FROM appointments WHERE code_hash = ? AND location = ?",
                       (code_hash(normal), self.office.location))
-            if row is None or not same_code(row["code"], normal) or row["state"] in ("cancelled", "by_post"):
+            if row is None or not same_code(row["code"], normal) or row["state"] in NO_CHECK_IN:
                 raise UnknownCode("unknown appointment code")
             appointment = Appointment.from_row(row)
             if appointment.ticket_id is not None:
@@ -39,7 +41,7 @@ class Intake(EngineBase):
                 # The same request_id for a different check-in: a client error, not a retry.
                 raise InvalidInput("request_id was already used for another ticket", field="request_id")
             ticket, late, early = self._admit(appointment, now, language, request_id)
-            self._event(now, "checked_in", ticket_id=ticket.id, appointment_id=appointment.id,
+            self._event(now, EventKind.CHECKED_IN, ticket_id=ticket.id, appointment_id=appointment.id,
                         number=ticket.number, kind=ticket.kind, service=ticket.service,
                         staff=appointment.staff, late=late, early=early)
             return CheckIn(ticket, True, self._outlook(ticket, now), late=late, early=early)
@@ -87,7 +89,7 @@ class Intake(EngineBase):
                 ticket = self._new_ticket(now, kind="walk_in", service=service, minutes=svc.minutes,
                                           staff=None, initial=initial, language=language,
                                           request_id=request_id)
-                self._event(now, "walked_in", ticket_id=ticket.id, number=ticket.number, kind="walk_in",
+                self._event(now, EventKind.WALKED_IN, ticket_id=ticket.id, number=ticket.number, kind="walk_in",
                             service=service, estimate_min=estimate.minutes)
                 return CheckIn(ticket, True, estimate)
         # Raised after the commit, so the recorded intake stop is kept.
@@ -118,7 +120,7 @@ class Intake(EngineBase):
                    " AND location = ? AND json_extract(data, '$.reason') = ?",
                    (to_db(day_start), self.office.location, reason))
         if seen is None:
-            self._event(now, "intake_stopped", reason=reason)
+            self._event(now, EventKind.INTAKE_STOPPED, reason=reason)
         return self._closed(now, reason)
 
     def _new_ticket(self, now: datetime, *, kind: str, service: str, minutes: int, staff: str | None,
@@ -141,7 +143,7 @@ class Intake(EngineBase):
         return Ticket.from_row(row)
 
     def _outlook(self, ticket: Ticket, now: datetime) -> Estimate:
-        if ticket.state != "waiting":
+        if ticket.state != TicketState.WAITING:
             return Estimate(position=0, minutes=0)
         if ticket.kind == "appointment":
             ahead = self.db.execute(

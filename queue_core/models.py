@@ -7,10 +7,11 @@ from datetime import datetime
 from typing import Any
 
 from .clock import from_db
+from .states import AppointmentState, TicketState
 
 TICKET_KINDS = ("appointment", "walk_in")
-TICKET_STATES = ("waiting", "called", "serving", "done", "no_show", "cancelled")
-APPOINTMENT_STATES = ("booked", "checked_in", "cancelled", "missed", "by_post")
+TICKET_STATES = tuple(TicketState)
+APPOINTMENT_STATES = tuple(AppointmentState)
 OUTCOMES = ("done", "by_post", "follow_up")
 
 

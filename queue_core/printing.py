@@ -4,7 +4,7 @@ The kiosk prints a ticket on an ESC/POS receipt printer after the check-in is co
 that fails, the visitor still has the ticket on screen, and staff must learn that the printer
 needs attention. The event names the printer (its configured address, e.g. ``network:10.0.0.7``),
 a short error text and the ticket number the printout was for — never who the visitor is.
-No Flask here; the printing itself lives in ``kiosk/printer.py``.
+No Flask here; the printing itself lives in ``kiosk/printer/``.
 """
 from __future__ import annotations
 
@@ -17,8 +17,9 @@ from sqlite_utils import Database
 
 from .base import EngineBase
 from .clock import from_db, to_db
+from .states import EventKind
 
-PRINTER_ERROR_KIND = "printer_error"
+PRINTER_ERROR_KIND = EventKind.PRINTER_ERROR
 TEXT_MAX = 200
 
 

@@ -6,10 +6,11 @@ from datetime import timedelta
 
 from .base import EngineBase
 from .clock import to_db
+from .states import EventKind
 
 
 # The access log (queue_core/audit.py, engine.record_reading): one event per staff reading of personal data.
-ACCESS_LOG_KIND = "personal_data_read"
+ACCESS_LOG_KIND = EventKind.PERSONAL_DATA_READ
 
 
 @dataclass(frozen=True)
@@ -47,7 +48,7 @@ def purge(engine: EngineBase) -> PurgeResult:
         access_log = engine.db.execute(
             "DELETE FROM events WHERE kind = ? AND at < ?",
             (ACCESS_LOG_KIND, to_db(now - timedelta(days=engine.office.access_log_retention_days)))).rowcount
-        engine._event(now, "purged", appointments=appointments, tickets=tickets, access_log=access_log,
+        engine._event(now, EventKind.PURGED, appointments=appointments, tickets=tickets, access_log=access_log,
                       before=before)
     engine.db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
     return PurgeResult(appointments, tickets, access_log)

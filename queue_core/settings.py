@@ -21,11 +21,12 @@ from . import events
 from .clock import to_db
 from .errors import InvalidInput
 from .office import Office
+from .states import EventKind
 from .store import dumps, rows, write
 
 # Keys an admin may change; docs/configuration.md lists them.
 EDITABLE = ("desks", "services", "hours", "closures", "staff", "documents", "board_message")
-# Kiosk info pages: "info:<language>:<page>" → Markdown text (kiosk/info.py prefers them to the files).
+# Kiosk info pages: "info:<language>:<page>" → Markdown text (office_texts.info_source prefers them to the files).
 INFO_KEY = re.compile(r"info:([a-z]{2,3}):([a-z_]{1,40})")
 BOARD_MESSAGE_MAX = 300
 DOCUMENT_MAX = 200
@@ -83,7 +84,7 @@ def save(db: Database, base: Mapping[str, Any], new: Mapping[str, Any], *, actor
         if before is not None:
             _refuse_stranding(db, before, office)
         for key, value in checked.items():
-            seq = events.append(db, now, "settings_changed", office.location, actor=actor, key=key)
+            seq = events.append(db, now, EventKind.SETTINGS_CHANGED, office.location, actor=actor, key=key)
             db.execute(
                 "INSERT INTO office_settings (key, value, updated_at, updated_by, version) VALUES (?, ?, ?, ?, ?)"
                 " ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at,"

@@ -1,7 +1,7 @@
-"""Importing appointments from CSV and ICS (desk/importer.py): good rows booked, bad ones reported."""
+"""Importing appointments from CSV and ICS (queue_core/importer.py): good rows booked, bad ones reported."""
 from __future__ import annotations
 
-from desk.importer import import_file
+from queue_core.importer import import_file
 
 
 def test_csv_import(engine, tmp_path):

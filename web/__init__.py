@@ -19,10 +19,11 @@ def create_app(test_config: Mapping[str, Any] | None = None, *, surfaces: str = 
     socketio.init_app(app, async_mode=app.config["ASYNC_MODE"], message_queue=app.config["MESSAGE_QUEUE"],
                       cors_allowed_origins=[])
 
-    from . import api, i18n, realtime, status
+    from . import api, i18n, realtime, states, status
     i18n.init_app(app)
     realtime.init_app(app)
     app.register_blueprint(status.bp)
+    app.register_blueprint(states.bp)  # the queue's words for templates and scripts
 
     import display
     display.init_app(app)

@@ -7,6 +7,7 @@ import click
 from flask import current_app
 
 from queue_core import accounts, retention
+from queue_core.importer import import_file
 from queue_core.errors import QueueError
 from queue_core.simulation import run_day, format_report
 
@@ -117,8 +118,6 @@ def purge() -> None:
 @click.option("--service", default=None, help="Service for rows/events that do not name one.")
 def import_command(path: str, service: str | None) -> None:
     """Import appointments from a CSV or iCalendar (.ics) file of another booking system."""
-    from desk.importer import import_file
-
     engine = _engine()
     try:
         result = import_file(engine, path, service)

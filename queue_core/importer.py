@@ -20,8 +20,8 @@ from pathlib import Path
 
 from icalendar import Calendar
 
-from queue_core import Engine
-from queue_core.errors import InvalidInput, QueueError
+from .engine import Engine
+from .errors import InvalidInput, QueueError
 
 MAX_BYTES = 5_000_000
 
