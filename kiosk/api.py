@@ -64,9 +64,7 @@ def ticket_status_api(token: str):
 @bp.errorhandler(RateLimitExceeded)
 def too_many_codes(_error):
     seconds = retry_after()
-    response, status = error(429, "too_many_attempts",
-                             "too many wrong codes; please wait before trying again", retry_after=seconds)
-    response.headers["Retry-After"] = str(seconds)
-    return response, status
+    return error(429, "too_many_attempts", "too many wrong codes; please wait before trying again",
+                 retry_after=seconds)
 
 

@@ -5,6 +5,8 @@ from typing import Any, Mapping
 
 from flask import Flask
 
+from queue_core import store
+
 from . import config, engine
 from .extensions import socketio
 
@@ -14,10 +16,16 @@ def create_app(test_config: Mapping[str, Any] | None = None, *, surfaces: str = 
     app = Flask(__name__, template_folder="../templates", static_folder="../static",
                 instance_relative_config=True)
     config.load(app, test_config)
+    from .api import StrictJSONProvider
+
+    app.json = StrictJSONProvider(app)
+    # A write waiting for another process's lock sleeps cooperatively, so other requests go on.
+    store.lock_wait.sleep = socketio.sleep
+    store.lock_wait.limit_s = float(app.config["DATABASE_BUSY_WAIT_S"])
     engine.init_app(app)
     _import_socket_handlers(surfaces)
     socketio.init_app(app, async_mode=app.config["ASYNC_MODE"], message_queue=app.config["MESSAGE_QUEUE"],
-                      cors_allowed_origins=[])
+                      cors_allowed_origins=public_origins(app.config["PUBLIC_ORIGINS"]))
 
     from . import api, i18n, realtime, status
     i18n.init_app(app)
@@ -50,3 +58,14 @@ def _import_socket_handlers(surfaces: str) -> None:
     if surfaces == "all":
         import desk.events  # noqa: F401
         import kiosk.events  # noqa: F401
+
+
+def public_origins(configured: Any) -> list[str] | None:
+    """Socket.IO's allowed origins: the configured list, else None (python-engineio: same origin only).
+
+    Never ``[]``: python-engineio reads an empty list as "no check at all".
+    """
+    if isinstance(configured, str):
+        configured = [part for part in configured.split(",")]
+    origins = [o.strip().rstrip("/") for o in configured or [] if isinstance(o, str) and o.strip()]
+    return origins or None
