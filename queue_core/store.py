@@ -168,9 +168,9 @@ class LockWait:
     """
 
     sleep: Callable[[float], Any] = time.sleep
-    limit_s: float = 5.0
-    first_pause_s: float = 0.002
-    longest_pause_s: float = 0.05
+    limit_s: float = 30.0  # the CLI and other processes; the web app sets database_busy_wait_s
+    first_pause_s: float = 0.001
+    longest_pause_s: float = 0.025  # short enough that a waiting writer is not starved by busy rivals
 
 
 lock_wait = LockWait()
