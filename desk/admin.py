@@ -19,7 +19,7 @@ from queue_core.clock import from_db
 from queue_core.errors import InvalidInput, QueueError
 from queue_core.office import WEEKDAYS, Office
 from queue_core.schedule import hours_text, wall_clock
-from web.auth import current_user, login_required
+from web.auth import current_user, end_sockets, login_required
 from web.engine import current, get_engine
 from display.board import board_message
 from web.i18n import LANGUAGES
@@ -278,6 +278,7 @@ def save_staff():
                 accounts.reset_password(engine.db, form["username"], password)
     except QueueError as error:
         return page(error.message, form, status=error.status)
+    end_sockets(form["username"])  # a new password or role ended the account's sessions
     return redirect(url_for("admin.index", saved=form["username"]))
 
 
@@ -297,4 +298,5 @@ def set_active():
         accounts.set_active(engine.db, username, active, engine.now())
     except QueueError as error:
         return page(error.message, status=error.status)
+    end_sockets(username)
     return redirect(url_for("admin.index", saved=username))

@@ -206,11 +206,15 @@ def connect(path: str | Path, synchronous: str = "FULL") -> Database:
     conn = sqlite3.connect(str(path), timeout=0, check_same_thread=False)
     db = Database(conn)
     db.execute("PRAGMA busy_timeout = 0")
-    if db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
-        _retry(db.enable_wal)
     db.execute(f"PRAGMA synchronous = {synchronous}")
     db.execute("PRAGMA foreign_keys = ON")
-    if migrations.pending(db):
+
+    def prepare() -> bool:  # a new file is briefly locked while another process sets it up
+        if db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+            db.enable_wal()
+        return migrations.pending(db)
+
+    if _retry(prepare):
         with write(db):
             migrations.apply(db)
     return db
@@ -329,3 +333,10 @@ def m012_office_settings(db: Database) -> None:
         CREATE INDEX IF NOT EXISTS office_settings_version ON office_settings (version);
         """
     )
+
+
+@migrations()
+def m013_staff_session_version(db: Database) -> None:
+    """Sessions name the account and this number: raising it ends every session of that account at once
+    (sign-out, password, role or disabled account), whichever process or computer holds them."""
+    db.execute("ALTER TABLE staff ADD COLUMN session_version INTEGER NOT NULL DEFAULT 0")

@@ -8,7 +8,7 @@ from flask import Flask
 from queue_core import store
 
 from . import config, engine
-from .extensions import socketio
+from .extensions import limiter, socketio
 
 
 def create_app(test_config: Mapping[str, Any] | None = None, *, surfaces: str = "all") -> Flask:
@@ -23,6 +23,7 @@ def create_app(test_config: Mapping[str, Any] | None = None, *, surfaces: str = 
     store.lock_wait.sleep = socketio.sleep
     store.lock_wait.limit_s = float(app.config["DATABASE_BUSY_WAIT_S"])
     engine.init_app(app)
+    limiter.init_app(app)
     _import_socket_handlers(surfaces)
     socketio.init_app(app, async_mode=app.config["ASYNC_MODE"], message_queue=app.config["MESSAGE_QUEUE"],
                       cors_allowed_origins=public_origins(app.config["PUBLIC_ORIGINS"]))
