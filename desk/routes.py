@@ -18,6 +18,7 @@ from flask_limiter.errors import RateLimitExceeded
 from web.auth import (current_user, has_role, login_required, note_failed_sign_in, safe_next, sign_in,
                       sign_in_attempts, sign_out, typed_username)
 from web.extensions import retry_after
+from web.security import secure_request
 from web.engine import get_engine, overridden
 from web.i18n import normalise as normalise_language
 
@@ -123,7 +124,7 @@ def choose_desk():
 def remember_desk(response, desk: str):
     """Remembered for the next sign-in on this computer (not secret: a room number)."""
     response.set_cookie("tp_desk", desk, max_age=180 * 24 * 3600, samesite="Lax", httponly=True,
-                        secure=bool(current_app.config.get("SESSION_COOKIE_SECURE")))
+                        secure=secure_request())
     return response
 
 

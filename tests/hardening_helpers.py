@@ -43,3 +43,53 @@ def timed(url: str) -> tuple[float, int]:
     started = time.monotonic()
     status, _headers, _body = call(url, timeout=10)
     return time.monotonic() - started, status
+
+
+class StaffClient:
+    """A cookie-keeping HTTP client that does not follow redirects (like a browser tab, minus the page)."""
+
+    def __init__(self, base: str):
+        import http.cookiejar
+
+        self.base = base
+        self.cookies = http.cookiejar.CookieJar()
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.cookies), _NoRedirect())
+
+    def request(self, path: str, form: dict | None = None, *, headers: dict[str, str] | None = None,
+                json_body: dict | None = None) -> tuple[int, dict[str, str], str]:
+        from urllib.parse import urlencode
+
+        data = None
+        request = urllib.request.Request(self.base + path, headers=headers or {})
+        if form is not None:
+            data = urlencode(form).encode()
+            request.add_header("Content-Type", "application/x-www-form-urlencoded")
+        elif json_body is not None:
+            data = json.dumps(json_body).encode()
+            request.add_header("Content-Type", "application/json")
+        request.data = data
+        try:
+            with self.opener.open(request, timeout=30) as response:
+                return response.status, dict(response.headers), response.read().decode()
+        except urllib.error.HTTPError as error:
+            return error.code, dict(error.headers), error.read().decode()
+
+    def csrf(self, path: str = "/desk/login") -> str:
+        import re
+
+        _status, _headers, page = self.request(path)
+        return re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
+
+    def sign_in(self, username: str, password: str) -> int:
+        token = self.csrf()
+        status, _headers, _page = self.request("/desk/login", {"username": username, "password": password,
+                                                               "desk": "210", "csrf_token": token})
+        return status
+
+    def cookie_header(self) -> str:
+        return "; ".join(f"{c.name}={c.value}" for c in self.cookies)
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None

@@ -28,7 +28,8 @@ def create_app(test_config: Mapping[str, Any] | None = None, *, surfaces: str = 
     socketio.init_app(app, async_mode=app.config["ASYNC_MODE"], message_queue=app.config["MESSAGE_QUEUE"],
                       cors_allowed_origins=public_origins(app.config["PUBLIC_ORIGINS"]))
 
-    from . import api, i18n, realtime, status
+    from . import api, i18n, realtime, security, status
+    security.init_app(app)
     i18n.init_app(app)
     realtime.init_app(app)
     app.register_blueprint(status.bp)

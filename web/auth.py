@@ -38,6 +38,9 @@ TOKEN_MAX = 200
 
 def init_app(app: Flask) -> None:
     app.config["WTF_CSRF_CHECK_DEFAULT"] = False  # staff routes check it themselves (see above)
+    # Pages send Referrer-Policy: no-referrer (web.security), so over HTTPS a form post carries no
+    # Referer to compare; the token and the SameSite session cookie carry the protection.
+    app.config["WTF_CSRF_SSL_STRICT"] = False
     # A desk page stays open all day: its token lives as long as the session, not one hour.
     app.config.setdefault("WTF_CSRF_TIME_LIMIT", None)
     app.config["SESSION_COOKIE_HTTPONLY"] = True
