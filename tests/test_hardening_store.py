@@ -41,6 +41,10 @@ def test_a_held_write_lock_freezes_nothing_and_the_waiting_write_ends_503_busy(l
         outcome: dict = {}
         waiting = threading.Thread(target=lambda: outcome.update(result=walk_in(server.url, "during")))
         waiting.start()
+        form = b"service=unterlagen&request_id=form-during"
+        touch = threading.Thread(target=lambda: outcome.update(page=call(
+            server.url + "/ohne-termin", form, headers={"Content-Type": "application/x-www-form-urlencoded"})))
+        touch.start()
         time.sleep(0.3)  # the check-in is now waiting for the lock inside the server
         slowest: dict[str, float] = {}
         for _round in range(3):
@@ -51,6 +55,10 @@ def test_a_held_write_lock_freezes_nothing_and_the_waiting_write_ends_503_busy(l
             time.sleep(0.5)
         assert all(s < 0.5 for s in slowest.values()), slowest
         waiting.join(30)
+        touch.join(30)
+        page_status, page_headers, page = outcome["page"]
+        assert page_status == 503 and "Retry-After" in page_headers  # the kiosk's touch form: a page
+        assert "Einen Moment, bitte" in page.decode()
         status, headers, body = outcome["result"]
         assert status == 503, (status, body)  # never a 500
         assert body["error"]["code"] == "busy"
