@@ -10,7 +10,7 @@ import math
 import sqlite3
 from typing import Any
 
-from flask import Blueprint, Flask, current_app, jsonify, render_template, request
+from flask import Blueprint, Flask, current_app, g, jsonify, render_template, request
 from flask.json.provider import DefaultJSONProvider
 from werkzeug.exceptions import HTTPException
 
@@ -32,7 +32,9 @@ def error(status: int, code: str, message: str, **details: Any):
 
 
 def json_body() -> dict[str, Any]:
-    """The request's JSON object, or a 400 for anything else."""
+    """The request's JSON object, or a 400 for anything else (as validated by ``api_body``, if declared)."""
+    if "api_body" in g:
+        return g.api_body
     if not request.is_json:
         raise BadRequest("send a JSON object (Content-Type: application/json)")
     try:
