@@ -56,10 +56,10 @@ class StaffClient:
         self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.cookies), _NoRedirect())
 
     def request(self, path: str, form: dict | None = None, *, headers: dict[str, str] | None = None,
-                json_body: dict | None = None) -> tuple[int, dict[str, str], str]:
+                json_body: dict | None = None, raw: bytes | None = None) -> tuple[int, dict[str, str], str]:
         from urllib.parse import urlencode
 
-        data = None
+        data = raw
         request = urllib.request.Request(self.base + path, headers=headers or {})
         if form is not None:
             data = urlencode(form).encode()
@@ -70,9 +70,9 @@ class StaffClient:
         request.data = data
         try:
             with self.opener.open(request, timeout=30) as response:
-                return response.status, dict(response.headers), response.read().decode()
+                return response.status, dict(response.headers), response.read().decode(errors="replace")
         except urllib.error.HTTPError as error:
-            return error.code, dict(error.headers), error.read().decode()
+            return error.code, dict(error.headers), error.read().decode(errors="replace")
 
     def csrf(self, path: str = "/desk/login") -> str:
         import re
