@@ -174,6 +174,8 @@ class LockWait:
 
 
 lock_wait = LockWait()
+# SQLite's own wait inside the C library (it blocks the event loop, so it stays far below a frame).
+BUSY_TIMEOUT_MS = 10
 
 # Primary result codes (sqlite3 gives extended ones; the low byte is the primary code).
 _BUSY_CODES = {sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED}
@@ -201,15 +203,16 @@ def connect(path: str | Path, synchronous: str = "FULL") -> Database:
     """Open the store (one connection per request, greenlet or process) and bring the schema up to date.
 
     ``synchronous=FULL`` makes an acknowledged ticket survive a power cut, not only a crash.
-    ``busy_timeout`` is 0: WAL readers never wait for a writer, and writers wait in ``write()``.
+    WAL readers never wait for a writer; ``busy_timeout`` only bridges the milliseconds in which a
+    checkpoint resets the log, and a writer waits for the lock in ``write()``, cooperatively.
     """
-    conn = sqlite3.connect(str(path), timeout=0, check_same_thread=False)
+    conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
     db = Database(conn)
-    db.execute("PRAGMA busy_timeout = 0")
-    db.execute(f"PRAGMA synchronous = {synchronous}")
-    db.execute("PRAGMA foreign_keys = ON")
+    db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
 
     def prepare() -> bool:  # a new file is briefly locked while another process sets it up
+        db.execute(f"PRAGMA synchronous = {synchronous}")
+        db.execute("PRAGMA foreign_keys = ON")
         if db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
             db.enable_wal()
         return migrations.pending(db)
