@@ -9,10 +9,12 @@ from __future__ import annotations
 import functools
 from typing import Any, Callable, Literal, Optional
 
-from flask import g
+from flask import g, request
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from queue_core.errors import InvalidInput
+
+from .api import json_body  # the strict parsing (depth, numbers, surrogates) lives there
 
 # The longest text of each field the API and the staff forms accept.
 TEXT_MAX = {"name": 200, "birth_date": 10, "phone": 50, "concern": 500, "notes": 2000, "language": 16,
@@ -99,8 +101,10 @@ def validate(model: type[Body], data: Any) -> None:
         model.model_validate(data)
     except ValidationError as refused:
         first = refused.errors()[0]
-        field = ".".join(str(part) for part in first["loc"]) or "body"
-        raise InvalidInput(f"{field}: {first['msg']}", field=field) from None
+        names = [part for part in first["loc"] if isinstance(part, str)]
+        where = ".".join(str(part) for part in first["loc"]) or "body"
+        # ``field`` names the innermost field (documents, not documents.0), as the routes' own checks do
+        raise InvalidInput(f"{where}: {first['msg']}", field=names[-1] if names else "body") from None
 
 
 def api_body(model: type[Body], *, optional: bool = False) -> Callable:
@@ -110,10 +114,6 @@ def api_body(model: type[Body], *, optional: bool = False) -> Callable:
     def decorate(view: Callable) -> Callable:
         @functools.wraps(view)
         def wrapper(*args, **kwargs):
-            from .api import json_body  # the strict parsing (depth, numbers, surrogates) lives there
-
-            from flask import request
-
             if not (optional and not request.get_data()):
                 data = json_body()
                 validate(model, data)
