@@ -20,7 +20,7 @@ from queue_core.errors import InvalidInput, QueueError
 from queue_core.office import WEEKDAYS, Office
 from queue_core.office_texts import INFO_PAGES, board_message, info_key, info_text
 from queue_core.schedule import hours_text, wall_clock
-from web.auth import current_user, login_required
+from web.auth import current_user, end_sockets, login_required
 from web.engine import current, get_engine
 from web.i18n import LANGUAGES
 
@@ -273,6 +273,7 @@ def save_staff():
                 accounts.reset_password(engine.db, form["username"], password)
     except QueueError as error:
         return page(error.message, form, status=error.status)
+    end_sockets(form["username"])  # a new password or role ended the account's sessions
     return redirect(url_for("admin.index", saved=form["username"]))
 
 
@@ -292,4 +293,5 @@ def set_active():
         accounts.set_active(engine.db, username, active, engine.now())
     except QueueError as error:
         return page(error.message, status=error.status)
+    end_sockets(username)
     return redirect(url_for("admin.index", saved=username))

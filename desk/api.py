@@ -18,12 +18,10 @@ from queue_core.office import normalise_initial
 from web.api import Forbidden, bp, json_body
 from web.auth import current_user, login_required
 from web.engine import get_engine
+from web.schemas import DOCUMENTS_MAX, TEXT_MAX, Booking, NoVisit, OnBehalf, Rebook, TicketAction, api_body
 
 from . import queries
 
-TEXT_MAX = {"name": 200, "birth_date": 10, "phone": 50, "concern": 500, "notes": 2000, "language": 16,
-            "service": 64, "staff": 40, "initial": 4}
-DOCUMENTS_MAX = 30
 ACTIONS = ("recall", "start", "finish", "no-show", "requeue", "transfer", "cancel", "call")
 
 
@@ -148,6 +146,7 @@ def no_visit_from(data: dict, actor: str):
 
 @bp.post("/appointments/no-visit")
 @login_required()
+@api_body(NoVisit)
 def record_no_visit():
     """A phone call that needs no visit: documents come by post (counted as a visit avoided)."""
     appointment = no_visit_from(json_body(), current_user()["username"])
@@ -157,6 +156,7 @@ def record_no_visit():
 
 @bp.post("/appointments")
 @login_required()
+@api_body(Booking)
 def book_appointment():
     appointment = book_from(json_body(), current_user()["username"])
     engine = get_engine()
@@ -193,6 +193,7 @@ def cancel_appointment(appointment_id: int):
 
 @bp.post("/appointments/<int:appointment_id>/rebook")
 @login_required()
+@api_body(Rebook)
 def rebook_appointment(appointment_id: int):
     """Move a booked appointment: ``starts_at`` and optionally ``staff``; the code stays the same."""
     engine = get_engine()
@@ -273,6 +274,7 @@ def caseworker_for_call() -> str:
 
 @bp.post("/desks/<desk>/call-next")
 @login_required()
+@api_body(OnBehalf, optional=True)
 def call_next(desk: str):
     """Call the next visitor for the signed-in caseworker; an admin (or an integration's token of an
     admin account) may call on behalf of a caseworker with ``{"staff": "username"}``."""
@@ -302,6 +304,7 @@ def resume_desk(desk: str):
 
 @bp.post("/tickets/<int:ticket_id>/<action>")
 @login_required()
+@api_body(TicketAction, optional=True)
 def ticket_action(ticket_id: int, action: str):
     """recall, start, finish (+ outcome), no-show, requeue, transfer (+ service/staff), cancel;
     call (+ desk, note): call this ticket out of turn (override)."""

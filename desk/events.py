@@ -10,12 +10,12 @@ from __future__ import annotations
 import functools
 
 from flask import request
-from flask_socketio import disconnect
+from flask_socketio import disconnect, join_room
 
 from queue_core import events
 from queue_core.events import Event
 from queue_core.states import EventKind
-from web.auth import current_user, has_role
+from web.auth import current_user, has_role, staff_room
 from web.engine import get_engine
 from web.extensions import socketio
 from web.realtime import relay
@@ -44,8 +44,10 @@ def snapshot() -> dict:
 def connect(auth=None):
     if request.headers.get("Authorization"):
         return False  # bearer tokens are for the HTTP API; the desk socket uses the session
-    if not has_role(current_user(), "staff"):
+    user = current_user()
+    if not has_role(user, "staff"):
         return False
+    join_room(staff_room(user))  # so ending the account's sessions closes this socket
     socketio.emit("snapshot", snapshot(), namespace=NAMESPACE, to=request.sid)
     return True
 

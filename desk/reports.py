@@ -7,11 +7,9 @@ request, renders and exports.
 """
 from __future__ import annotations
 
-import csv
-import io
 import json
 from datetime import date, time, timedelta
-from typing import Any, Iterable
+from typing import Any
 
 from flask import Blueprint, Flask, Response, jsonify, render_template, request
 from flask_babel import gettext as _
@@ -25,10 +23,11 @@ from web.auth import current_user, login_required
 from web.engine import get_engine
 
 from . import charts
+from .export import CSV_FORMATS, csv_response
 
 bp = Blueprint("reports", __name__)
 ACCESS_LOG_LIMIT = 1000
-EXPORT_FORMATS = ("csv", "json")
+EXPORT_FORMATS = (*CSV_FORMATS, "json")
 
 
 def table_titles() -> dict[str, str]:
@@ -187,7 +186,7 @@ def export():
     fmt = request.args.get("format", "csv")[:16]
     try:
         if fmt not in EXPORT_FORMATS:
-            raise InvalidInput("export as csv or json", field="format")
+            raise InvalidInput("export as csv, csv-de or json", field="format")
         if name == "all" and fmt != "json":
             raise InvalidInput("the whole evaluation exports as JSON (table=all&format=json)", field="table")
         if name != "all" and name not in stats.TABLES:
@@ -196,37 +195,16 @@ def export():
     except InvalidInput as refused:
         return error(refused.status, refused.code, refused.message, **refused.details)
     evaluation = _evaluation(period)
-    filename = f"auswertung-{name}-{period.first.isoformat()}-{period.last.isoformat()}.{fmt}"
+    filename = f"auswertung-{name}-{period.first.isoformat()}-{period.last.isoformat()}"
+    if fmt in CSV_FORMATS:
+        return csv_response(stats.table(evaluation, name), filename, variant=fmt)
+    filename += ".json"
     if name == "all":
         body = json.dumps(evaluation, ensure_ascii=False, indent=1)
-    elif fmt == "json":
+    else:
         body = json.dumps({"period": evaluation["period"], name: stats.table(evaluation, name)},
                           ensure_ascii=False, indent=1)
-    else:
-        return _csv(stats.table(evaluation, name), filename)
     return Response(body, mimetype="application/json",
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
-
-
-def _cell(value: Any) -> Any:
-    """Keep spreadsheet programs from running a cell as a formula."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    if isinstance(value, (dict, list)):
-        return json.dumps(value, ensure_ascii=False)
-    return "" if value is None else value
-
-
-def _csv(rows: list[dict[str, Any]], filename: str, columns: Iterable[str] | None = None) -> Response:
-    """UTF-8 with a byte-order mark (so spreadsheet programs read the umlauts), comma-separated."""
-    columns = list(columns or (rows[0].keys() if rows else []))
-    buffer = io.StringIO()
-    buffer.write("\ufeff")
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(columns)
-    for row in rows:
-        writer.writerow([_cell(row.get(c)) for c in columns])
-    return Response(buffer.getvalue(), mimetype="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 
@@ -296,14 +274,15 @@ def access_log_export():
     fmt = request.args.get("format", "csv")[:16]
     try:
         if fmt not in EXPORT_FORMATS:
-            raise InvalidInput("export as csv or json", field="format")
+            raise InvalidInput("export as csv, csv-de or json", field="format")
         period, staff = _access_log_request()
     except InvalidInput as refused:
         return error(refused.status, refused.code, refused.message, **refused.details)
     entries = access_log(period, staff, limit=1_000_000)
-    filename = f"zugriffsprotokoll-{period.first.isoformat()}-{period.last.isoformat()}.{fmt}"
-    if fmt == "csv":
-        return _csv(entries, filename, ACCESS_LOG_COLUMNS)
+    filename = f"zugriffsprotokoll-{period.first.isoformat()}-{period.last.isoformat()}"
+    if fmt in CSV_FORMATS:
+        return csv_response(entries, filename, ACCESS_LOG_COLUMNS, variant=fmt)
+    filename += ".json"
     return Response(json.dumps({"period": _query(period), "entries": entries}, ensure_ascii=False, indent=1),
                     mimetype="application/json",
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})

@@ -13,8 +13,12 @@ from queue_core import accounts
 from queue_core.codes import format_code
 from queue_core.errors import QueueError
 from queue_core.schedule import hours_text, wall_clock
+from flask_limiter.errors import RateLimitExceeded
+
 from web.auth import (current_user, has_role, login_required, note_failed_sign_in, safe_next, sign_in,
-                      sign_in_blocked, sign_out)
+                      sign_in_attempts, sign_out, typed_username)
+from web.extensions import retry_after
+from web.security import secure_request
 from web.engine import get_engine, overridden
 from web.i18n import normalise as normalise_language
 
@@ -44,37 +48,48 @@ def chosen_desk() -> str | None:
 
 
 @bp.route("/desk/login", methods=["GET", "POST"])
+@sign_in_attempts
 def login():
     engine = get_engine()
     office = engine.office
     error = None
     status = 200
-    next_url = safe_next(request.values.get("next"))
     if request.method == "POST":
         from web.auth import csrf
 
         csrf.protect()
-        username = request.form.get("username", "")[:FIELD_MAX].strip().lower()
+        username = typed_username()
         password = request.form.get("password", "")[:1000]
         desk = request.form.get("desk") or None
-        if sign_in_blocked(username):
-            error, status = _("Zu viele Fehlversuche. Bitte warten Sie einige Minuten."), 429
+        user = accounts.verify_password(engine.db, username, password) if username and password else None
+        if user is None:
+            note_failed_sign_in()
+            error, status = _("Benutzername oder Passwort stimmt nicht."), 401
+        elif desk is not None and desk not in office.desks:
+            error, status = _("Diesen Platz gibt es nicht."), 422
         else:
-            user = accounts.verify_password(engine.db, username, password) if username and password else None
-            if user is None:
-                note_failed_sign_in(username)
-                error, status = _("Benutzername oder Passwort stimmt nicht."), 401
-            elif desk is not None and desk not in office.desks:
-                error, status = _("Diesen Platz gibt es nicht."), 422
-            else:
-                sign_in(user)
-                response = redirect(next_url or url_for("desk.desk_page"))
-                if desk:
-                    session["desk"] = desk
-                    remember_desk(response, desk)
-                return response
-    return render_template("auth/login.html", office=office, error=error, next_url=next_url,
-                           desks=office.desks.values(), remembered_desk=request.cookies.get("tp_desk")), status
+            sign_in(user)
+            response = redirect(safe_next(request.values.get("next")) or url_for("desk.desk_page"))
+            if desk:
+                session["desk"] = desk
+                remember_desk(response, desk)
+            return response
+    return _login_page(error, status)
+
+
+def _login_page(error: str | None, status: int):
+    office = get_engine().office
+    return render_template("auth/login.html", office=office, error=error,
+                           next_url=safe_next(request.values.get("next")), desks=office.desks.values(),
+                           remembered_desk=request.cookies.get("tp_desk")), status
+
+
+@bp.errorhandler(RateLimitExceeded)
+def too_many_sign_ins(_error):
+    """Too many wrong passwords for this account from this address: a pause (other accounts sign in)."""
+    seconds = retry_after()
+    response, status = _login_page(_("Zu viele Fehlversuche. Bitte warten Sie einige Minuten."), 429)
+    return response, status, {"Retry-After": str(seconds)}
 
 
 @bp.post("/desk/logout")
@@ -109,7 +124,7 @@ def choose_desk():
 def remember_desk(response, desk: str):
     """Remembered for the next sign-in on this computer (not secret: a room number)."""
     response.set_cookie("tp_desk", desk, max_age=180 * 24 * 3600, samesite="Lax", httponly=True,
-                        secure=bool(current_app.config.get("SESSION_COOKIE_SECURE")))
+                        secure=secure_request())
     return response
 
 

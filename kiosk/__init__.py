@@ -9,8 +9,5 @@ from flask import Flask
 def init_app(app: Flask) -> None:
     """Register this surface's blueprint, API routes and Socket.IO handlers."""
     from . import api, events, printer, routes  # noqa: F401  (api, events, printer register on import)
-    from .limits import limiter
-
-    limiter.init_app(app)
     app.register_blueprint(routes.bp)
     app.context_processor(printer.banner_context)  # the staff pages' printer banner

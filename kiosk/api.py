@@ -6,6 +6,7 @@ from flask_limiter.errors import RateLimitExceeded
 from queue_core.errors import InvalidInput, NotFound
 from web.api import BadRequest, bp, error, json_body
 from web.engine import get_engine
+from web.schemas import CheckIn, api_body
 
 from . import printer
 from .common import check_in_by_code, public_ticket, ticket_status
@@ -17,6 +18,7 @@ SERVICE_MAX = 64
 
 @bp.post("/check-in")
 @wrong_codes
+@api_body(CheckIn)
 def check_in():
     """{"code": ...} or {"walk_in": {"service": ..., "initial": ...}}, optional language, request_id.
 
@@ -65,9 +67,7 @@ def ticket_status_api(token: str):
 @bp.errorhandler(RateLimitExceeded)
 def too_many_codes(_error):
     seconds = retry_after()
-    response, status = error(429, "too_many_attempts",
-                             "too many wrong codes; please wait before trying again", retry_after=seconds)
-    response.headers["Retry-After"] = str(seconds)
-    return response, status
+    return error(429, "too_many_attempts", "too many wrong codes; please wait before trying again",
+                 retry_after=seconds)
 
 

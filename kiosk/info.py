@@ -1,14 +1,21 @@
 """Info pages, rendered: the texts come from ``queue_core.office_texts`` (the /admin text, else
 <info_dir>/<lang>/<page>.md or .html, German as the fallback).
 
-Markdown is rendered with raw HTML switched off, so a typo in a file cannot inject markup; .html
-files are the office's own trusted content (same trust as the configuration file itself).
+German (the office's language) is the fallback for a language without its own file. Markdown is
+rendered with raw HTML switched off, and links and images keep only http(s), mailto:, tel: and
+relative addresses, so neither a typo in a file nor a text edited in /admin can inject markup or a
+``javascript:`` link; .html files are the office's own trusted content (same trust as the
+configuration file itself).
 """
 from __future__ import annotations
 
+import html as html_text
 import re
+from urllib.parse import urlsplit
+from xml.etree.ElementTree import Element
 
 import markdown
+from markdown.treeprocessors import Treeprocessor
 from flask import current_app
 from markupsafe import Markup
 
@@ -16,10 +23,37 @@ from queue_core.office_texts import info_source
 from web.engine import get_engine_state
 
 
+SAFE_SCHEMES = ("http", "https", "mailto", "tel")
+# Browsers ignore these anywhere in a URL ("java\tscript:" is "javascript:").
+_IGNORED_IN_URLS = re.compile(r"[\x00-\x20\x7f]+")
+
+
+def safe_url(url: str) -> bool:
+    """True for http(s), mailto:, tel: and relative addresses (as a browser would read the attribute)."""
+    plain = _IGNORED_IN_URLS.sub("", html_text.unescape(url or ""))
+    try:
+        scheme = urlsplit(plain).scheme.lower()
+    except ValueError:
+        return False
+    return scheme == "" and not plain.startswith("\\") or scheme in SAFE_SCHEMES
+
+
+class _SafeLinks(Treeprocessor):
+    """Drops unsafe ``href``/``src`` values: the link text (or image alt text) stays as plain text."""
+
+    def run(self, root: Element) -> None:
+        for element in root.iter():
+            for attribute in ("href", "src"):
+                value = element.get(attribute)
+                if value is not None and not safe_url(value):
+                    del element.attrib[attribute]
+
+
 def _render_markdown(text: str) -> str:
     md = markdown.Markdown(extensions=["sane_lists"], output_format="html")
     md.preprocessors.deregister("html_block")
     md.inlinePatterns.deregister("html")
+    md.treeprocessors.register(_SafeLinks(md), "safe_links", 0)  # last: after links are built
     return md.convert(text)
 
 

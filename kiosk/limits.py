@@ -6,15 +6,11 @@ Storage is in memory, per server process (a kiosk talks to one server).
 """
 from __future__ import annotations
 
-import time
-
 from flask import current_app, g, request
-from flask_limiter import Limiter
-from flask_limiter.util import get_remote_address
+
+from web.extensions import limiter, retry_after  # noqa: F401  (the kiosk's pages and API use both)
 
 DEFAULT_LIMIT = "10 per minute"
-
-limiter = Limiter(key_func=get_remote_address, storage_uri="memory://", strategy="moving-window")
 
 
 def _limit() -> str:
@@ -39,14 +35,3 @@ wrong_codes = limiter.shared_limit(_limit, scope="kiosk-wrong-code", deduct_when
 
 def mark_wrong_code() -> None:
     g.kiosk_wrong_code = True
-
-
-def retry_after() -> int:
-    """Seconds until the next attempt is allowed (at least 1)."""
-    try:
-        limit = limiter.current_limit
-        if limit is not None:
-            return max(1, int(limit.reset_at - time.time()) + 1)
-    except Exception:  # pragma: no cover - the storage answers from memory
-        pass
-    return 60

@@ -21,6 +21,9 @@ from .store import one, rows, write
 
 ROLES = ("staff", "admin")
 _hasher = PasswordHasher()
+_dummy: list[str] = []  # a hash of a random password, made on first use
+# Every change that ends the account's sessions (see m013_staff_session_version).
+_END_SESSIONS = "session_version = session_version + 1"
 
 
 def _check_username(username: str) -> str:
@@ -56,7 +59,8 @@ def add_staff(db: Database, username: str, *, name: str, role: str, password: st
         db.execute(
             "INSERT INTO staff (username, name, role, password_hash, active, created_at)"
             " VALUES (?, ?, ?, ?, 1, ?) ON CONFLICT (username) DO UPDATE SET name = excluded.name,"
-            " role = excluded.role, password_hash = excluded.password_hash, active = 1, disabled_at = NULL",
+            " role = excluded.role, password_hash = excluded.password_hash, active = 1, disabled_at = NULL, "
+            + _END_SESSIONS,
             (username, name or username, role, _hasher.hash(password), to_db(now)))
 
 
@@ -71,15 +75,33 @@ def sync_caseworkers(db: Database, office: Office, now: datetime) -> None:
 
 
 def verify_password(db: Database, username: str, password: str) -> dict | None:
-    """The active account if the password is right, else None (same answer for unknown users)."""
-    row = one(db, "SELECT username, name, role, password_hash FROM staff WHERE username = ? AND active = 1",
-              (str(username),))
+    """The active account if the password is right, else None.
+
+    Unknown, disabled and password-less accounts are checked against a dummy hash, so the answer
+    takes as long as for a real account and timing says nothing about which names exist.
+    """
+    row = one(db, "SELECT username, name, role, session_version, password_hash FROM staff"
+                  " WHERE username = ? AND active = 1", (str(username),))
+    known = bool(row and row["password_hash"])
     try:
-        if row and row["password_hash"] and _hasher.verify(row["password_hash"], str(password)):
-            return {k: row[k] for k in ("username", "name", "role")}
+        if _hasher.verify(row["password_hash"] if known else dummy_hash(), str(password)) and known:
+            return {k: row[k] for k in ("username", "name", "role", "session_version")}
     except (VerificationError, InvalidHashError):
         pass
     return None
+
+
+def dummy_hash() -> str:
+    """A hash with the hasher's own parameters, of a password nobody knows."""
+    if not _dummy:
+        _dummy.append(_hasher.hash(secrets.token_urlsafe(32)))
+    return _dummy[0]
+
+
+def end_sessions(db: Database, username: str) -> None:
+    """End every session of the account (sign-out ends them on every computer, not only this one)."""
+    with write(db):
+        db.execute(f"UPDATE staff SET {_END_SESSIONS} WHERE username = ?", (str(username),))
 
 
 def create_token(db: Database, username: str, now: datetime) -> str:
@@ -100,11 +122,12 @@ def user_for_token(db: Database, token: str) -> dict | None:
 
 
 def get_account(db: Database, username: str) -> dict | None:
-    """The active account ({username, name, role}) or None.
+    """The active account ({username, name, role, session_version}) or None.
 
     Looked up on every signed-in request, so disabling an account ends its sessions at once.
     """
-    return one(db, "SELECT username, name, role FROM staff WHERE username = ? AND active = 1", (str(username),))
+    return one(db, "SELECT username, name, role, session_version FROM staff WHERE username = ? AND active = 1",
+               (str(username),))
 
 
 def list_staff(db: Database) -> list[dict]:
@@ -122,7 +145,7 @@ def set_role(db: Database, username: str, role: str) -> None:
     with write(db):
         if role != "admin":
             _refuse_last_admin(db, username)
-        _update(db, username, "role = ?", (role,))
+        _update(db, username, f"role = ?, {_END_SESSIONS}", (role,))
 
 
 def rename(db: Database, username: str, name: str) -> None:
@@ -132,10 +155,10 @@ def rename(db: Database, username: str, name: str) -> None:
 
 
 def reset_password(db: Database, username: str, password: str) -> None:
-    """Set a new password; sessions stay (they name the account), bearer tokens are not touched."""
+    """Set a new password; the account's sessions end, bearer tokens are not touched."""
     password_hash = _hasher.hash(_check_password(password))  # slow: hashed before the write lock is taken
     with write(db):
-        _update(db, username, "password_hash = ?", (password_hash,))
+        _update(db, username, f"password_hash = ?, {_END_SESSIONS}", (password_hash,))
 
 
 def set_active(db: Database, username: str, active: bool, now: datetime) -> None:
@@ -149,7 +172,7 @@ def set_active(db: Database, username: str, active: bool, now: datetime) -> None
         if not active:
             _refuse_last_admin(db, username)
         disabled_at = None if active else to_db(now)
-        _update(db, username, "active = ?, disabled_at = ?", (int(bool(active)), disabled_at))
+        _update(db, username, f"active = ?, disabled_at = ?, {_END_SESSIONS}", (int(bool(active)), disabled_at))
         if not active:
             db.execute("DELETE FROM api_tokens WHERE username = ?", (username,))
 

@@ -66,3 +66,10 @@ class DeskPaused(QueueError):
 class DeskBusy(QueueError):
     code = "desk_busy"
     status = 409
+
+
+class RequestIdReused(QueueError):
+    """A request_id that already made a different ticket: a client bug, never a retry to answer."""
+
+    code = "request_id_reused"
+    status = 409

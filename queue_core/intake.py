@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 from .base import EngineBase
 from .clock import to_db
 from .codes import code_hash, new_token, normalise_code, same_code
-from .errors import IntakeClosed, InvalidInput, TooEarly, UnknownCode
+from .errors import IntakeClosed, InvalidInput, RequestIdReused, TooEarly, UnknownCode
 from .estimate import walk_in_outlook
 from .models import Appointment, CheckIn, Estimate, Ticket
 from .office import normalise_initial
@@ -39,7 +39,7 @@ class Intake(EngineBase):
             if request_id is not None and one(self.db, "SELECT id FROM tickets WHERE request_id = ?",
                                               (request_id,)) is not None:
                 # The same request_id for a different check-in: a client error, not a retry.
-                raise InvalidInput("request_id was already used for another ticket", field="request_id")
+                raise RequestIdReused("request_id was already used for another ticket", field="request_id")
             ticket, late, early = self._admit(appointment, now, language, request_id)
             self._event(now, EventKind.CHECKED_IN, ticket_id=ticket.id, appointment_id=appointment.id,
                         number=ticket.number, kind=ticket.kind, service=ticket.service,
@@ -83,6 +83,9 @@ class Intake(EngineBase):
                 row = one(self.db, "SELECT * FROM tickets WHERE request_id = ?", (request_id,))
                 if row is not None:
                     ticket = Ticket.from_row(row)
+                    if ticket.kind != "walk_in" or ticket.service != service:
+                        raise RequestIdReused("request_id was already used for another ticket",
+                                              field="request_id")
                     return CheckIn(ticket, False, self._outlook(ticket, now))
             refusal, estimate = self._intake_refusal(now, service, initial)
             if refusal is None:

@@ -4,6 +4,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
+from sqlite_utils import Database
+
+from . import store
 from .base import EngineBase
 from .clock import to_db
 from .states import EventKind
@@ -11,6 +14,7 @@ from .states import EventKind
 
 # The access log (queue_core/audit.py, engine.record_reading): one event per staff reading of personal data.
 ACCESS_LOG_KIND = EventKind.PERSONAL_DATA_READ
+PURGE_BATCH = 500
 
 
 @dataclass(frozen=True)
@@ -20,35 +24,53 @@ class PurgeResult:
     access_log: int = 0
 
 
-def purge(engine: EngineBase) -> PurgeResult:
+def purge(engine: EngineBase, batch: int = PURGE_BATCH) -> PurgeResult:
     """Erase names, birth dates, phone numbers, concerns, notes and documents of appointments
     that lie more than ``retention_days`` in the past, and the surname initials of old tickets;
     delete access-log entries older than ``access_log_retention_days``.
     One event records how many (never who). The statistics read none of these fields.
 
+    The work commits in batches of ``batch`` rows, each its own short transaction, so a purge of a
+    long history never holds the write lock for long (check-ins go on between batches).
+
     SQLite keeps overwritten bytes in free space and in the write-ahead log: ``secure_delete``
     zeroes freed space, and a truncating checkpoint afterwards empties the WAL (best effort:
     a long-running reader in another process can delay it until the next purge)."""
-    engine.db.execute("PRAGMA secure_delete = ON")
-    with engine._command() as now:
-        before = to_db(now - timedelta(days=engine.office.retention_days))
-        appointments = engine.db.execute(
-            "UPDATE appointments SET name = NULL, birth_date = NULL, phone = NULL, concern = NULL,"
-            " notes = NULL, documents = NULL, purged_at = ? WHERE starts_at < ? AND purged_at IS NULL",
-            (to_db(now), before)).rowcount
-        tickets = engine.db.execute(
-            "UPDATE tickets SET initial = NULL WHERE created_at < ? AND initial IS NOT NULL",
-            (before,)).rowcount
-        # Override reasons are free text a caseworker typed: they may name a person.
-        engine.db.execute(
-            "UPDATE events SET data = json_remove(data, '$.note') WHERE at < ? AND kind = 'called'"
-            " AND json_extract(data, '$.note') IS NOT NULL", (before,))
-        # The access log has its own, longer retention (an office must be able to answer
-        # "who looked at my data?"), then its entries go.
-        access_log = engine.db.execute(
-            "DELETE FROM events WHERE kind = ? AND at < ?",
-            (ACCESS_LOG_KIND, to_db(now - timedelta(days=engine.office.access_log_retention_days)))).rowcount
-        engine._event(now, EventKind.PURGED, appointments=appointments, tickets=tickets, access_log=access_log,
+    db = engine.db
+    db.execute("PRAGMA secure_delete = ON")
+    now = engine.now()
+    before = to_db(now - timedelta(days=engine.office.retention_days))
+    appointments = _in_batches(
+        db, "UPDATE appointments SET name = NULL, birth_date = NULL, phone = NULL, concern = NULL,"
+            " notes = NULL, documents = NULL, purged_at = ? WHERE id IN (SELECT id FROM appointments"
+            " WHERE starts_at < ? AND purged_at IS NULL LIMIT ?)", (to_db(now), before), batch)
+    tickets = _in_batches(
+        db, "UPDATE tickets SET initial = NULL WHERE id IN (SELECT id FROM tickets"
+            " WHERE created_at < ? AND initial IS NOT NULL LIMIT ?)", (before,), batch)
+    # Override reasons are free text a caseworker typed: they may name a person.
+    _in_batches(
+        db, "UPDATE events SET data = json_remove(data, '$.note') WHERE seq IN (SELECT seq FROM events"
+            " WHERE at < ? AND kind = 'called' AND json_extract(data, '$.note') IS NOT NULL LIMIT ?)",
+        (before,), batch)
+    # The access log has its own, longer retention (an office must be able to answer
+    # "who looked at my data?"), then its entries go.
+    access_log = _in_batches(
+        db, "DELETE FROM events WHERE seq IN (SELECT seq FROM events WHERE kind = ? AND at < ? LIMIT ?)",
+        (ACCESS_LOG_KIND, to_db(now - timedelta(days=engine.office.access_log_retention_days))), batch)
+    with engine._command() as at:
+        engine._event(at, EventKind.PURGED, appointments=appointments, tickets=tickets, access_log=access_log,
                       before=before)
-    engine.db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+    db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
     return PurgeResult(appointments, tickets, access_log)
+
+
+def _in_batches(db: Database, sql: str, params: tuple, batch: int) -> int:
+    """Run ``sql`` (its last parameter the batch size) in short transactions until it changes fewer rows."""
+    total = 0
+    while True:
+        with store.write(db):
+            changed = db.execute(sql, (*params, batch)).rowcount
+        total += changed
+        if changed < batch:
+            return total
+        store.lock_wait.sleep(0)  # let other greenlets (check-ins, boards) in between batches

@@ -4,8 +4,10 @@ from __future__ import annotations
 import contextlib
 import json
 import sqlite3
+import time
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
@@ -127,22 +129,115 @@ def m001_queue(db: Database) -> None:
     )
 
 
+class StoreUnavailable(Exception):
+    """The store cannot take a write right now; the caller may try again after ``retry_after`` seconds.
+
+    Not a QueueError: nothing is wrong with the request, so surfaces answer 503, never "refused".
+    """
+
+    code = "unavailable"
+    status = 503
+    retry_after = 5
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+class Busy(StoreUnavailable):
+    """Another connection (a second server, the CLI's import) held the write lock for too long."""
+
+    code = "busy"
+    retry_after = 2
+
+
+class StorageFull(StoreUnavailable):
+    """The disk (or the file size limit) is full: nothing can be written until there is room."""
+
+    code = "storage_full"
+    retry_after = 30
+
+
+@dataclass
+class LockWait:
+    """How a write waits for SQLite's write lock: short tries with ``sleep`` between them.
+
+    SQLite's own ``busy_timeout`` sleeps inside the C library, which under eventlet freezes the only
+    OS thread (every board, every static file). The web app hands in ``socketio.sleep`` so other
+    requests go on while a write waits; the CLI keeps ``time.sleep``.
+    """
+
+    sleep: Callable[[float], Any] = time.sleep
+    limit_s: float = 30.0  # the CLI and other processes; the web app sets database_busy_wait_s
+    first_pause_s: float = 0.001
+    longest_pause_s: float = 0.025  # short enough that a waiting writer is not starved by busy rivals
+
+
+lock_wait = LockWait()
+# SQLite's own wait inside the C library (it blocks the event loop, so it stays far below a frame).
+BUSY_TIMEOUT_MS = 10
+
+# Primary result codes (sqlite3 gives extended ones; the low byte is the primary code).
+_BUSY_CODES = {sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED}
+_FULL_CODES = {sqlite3.SQLITE_FULL, sqlite3.SQLITE_IOERR}
+
+
+def unavailable(error: BaseException) -> StoreUnavailable | None:
+    """The StoreUnavailable an SQLite error stands for (lock held, disk full), else None."""
+    if isinstance(error, StoreUnavailable):
+        return error
+    if isinstance(error, OSError) and error.errno in (28, 27):  # ENOSPC, EFBIG
+        return StorageFull("the server's storage is full")
+    if not isinstance(error, sqlite3.OperationalError):
+        return None
+    primary = (getattr(error, "sqlite_errorcode", None) or 0) & 0xFF
+    if primary in _BUSY_CODES:
+        return Busy("the database is busy with another write; please try again")
+    if primary in _FULL_CODES:
+        # A full disk shows as SQLITE_FULL, a file size limit (EFBIG) as an I/O error on write.
+        return StorageFull("the server's storage is full")
+    return None
+
+
 def connect(path: str | Path, synchronous: str = "FULL") -> Database:
     """Open the store (one connection per request, greenlet or process) and bring the schema up to date.
 
     ``synchronous=FULL`` makes an acknowledged ticket survive a power cut, not only a crash.
+    WAL readers never wait for a writer; ``busy_timeout`` only bridges the milliseconds in which a
+    checkpoint resets the log, and a writer waits for the lock in ``write()``, cooperatively.
     """
-    conn = sqlite3.connect(str(path), timeout=30, check_same_thread=False)
+    conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
     db = Database(conn)
-    db.execute("PRAGMA busy_timeout = 30000")
-    if db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
-        db.enable_wal()
-    db.execute(f"PRAGMA synchronous = {synchronous}")
-    db.execute("PRAGMA foreign_keys = ON")
-    if migrations.pending(db):
+    db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+
+    def prepare() -> bool:  # a new file is briefly locked while another process sets it up
+        db.execute(f"PRAGMA synchronous = {synchronous}")
+        db.execute("PRAGMA foreign_keys = ON")
+        if db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+            db.enable_wal()
+        return migrations.pending(db)
+
+    if _retry(prepare):
         with write(db):
             migrations.apply(db)
     return db
+
+
+def _retry(statement: Callable[[], Any]) -> Any:
+    """Run ``statement`` until SQLite stops answering "busy", sleeping cooperatively; Busy after the limit."""
+    deadline = time.monotonic() + lock_wait.limit_s
+    pause = lock_wait.first_pause_s
+    while True:
+        try:
+            return statement()
+        except sqlite3.OperationalError as error:
+            refusal = unavailable(error)
+            if not isinstance(refusal, Busy):
+                raise refusal or error from error
+            if time.monotonic() + pause > deadline:
+                raise refusal from error
+        lock_wait.sleep(pause)
+        pause = min(pause * 2, lock_wait.longest_pause_s)
 
 
 @contextlib.contextmanager
@@ -150,17 +245,22 @@ def write(db: Database) -> Iterator[Database]:
     """One write transaction, taking the write lock at BEGIN.
 
     A deferred BEGIN that reads first and writes later can fail with SQLITE_BUSY when another
-    process wrote in between; BEGIN IMMEDIATE queues writers behind busy_timeout instead.
+    process wrote in between; BEGIN IMMEDIATE takes the lock first, waiting for it in short,
+    cooperative tries (``lock_wait``) and giving up with Busy. A full disk raises StorageFull.
     Never yield to other greenlets (emit, I/O) inside.
     """
-    db.conn.execute("BEGIN IMMEDIATE")
+    _retry(lambda: db.conn.execute("BEGIN IMMEDIATE"))
     try:
         yield db
-    except BaseException:
+        db.conn.execute("COMMIT")
+    except BaseException as error:
         if db.conn.in_transaction:
-            db.conn.execute("ROLLBACK")
+            with contextlib.suppress(sqlite3.Error):
+                db.conn.execute("ROLLBACK")
+        refusal = unavailable(error)
+        if refusal is not None and refusal is not error:
+            raise refusal from error
         raise
-    db.conn.execute("COMMIT")
 
 
 @contextlib.contextmanager
@@ -236,3 +336,10 @@ def m012_office_settings(db: Database) -> None:
         CREATE INDEX IF NOT EXISTS office_settings_version ON office_settings (version);
         """
     )
+
+
+@migrations()
+def m013_staff_session_version(db: Database) -> None:
+    """Sessions name the account and this number: raising it ends every session of that account at once
+    (sign-out, password, role or disabled account), whichever process or computer holds them."""
+    db.execute("ALTER TABLE staff ADD COLUMN session_version INTEGER NOT NULL DEFAULT 0")

@@ -21,7 +21,8 @@ def db(engine, clock):
 
 
 def test_get_account_answers_only_for_active_accounts(db, clock):
-    assert accounts.get_account(db, "abraun") == {"username": "abraun", "name": "Anna Braun", "role": "staff"}
+    assert accounts.get_account(db, "abraun") == {"username": "abraun", "name": "Anna Braun", "role": "staff",
+                                                  "session_version": 0}
     assert accounts.get_account(db, "nobody") is None
     accounts.set_active(db, "abraun", False, clock.now())
     assert accounts.get_account(db, "abraun") is None
@@ -41,7 +42,8 @@ def test_set_role_rename_and_reset_password(db):
     accounts.set_role(db, "abraun", "admin")
     accounts.rename(db, "abraun", "  Anna Braun-Koch ")
     accounts.reset_password(db, "abraun", "ganz-neu-123")
-    assert accounts.get_account(db, "abraun") == {"username": "abraun", "name": "Anna Braun-Koch", "role": "admin"}
+    assert accounts.get_account(db, "abraun") == {"username": "abraun", "name": "Anna Braun-Koch", "role": "admin",
+                                                  "session_version": 2}  # role and password ended sessions
     assert accounts.verify_password(db, "abraun", PASSWORD) is None
     assert accounts.verify_password(db, "abraun", "ganz-neu-123")["username"] == "abraun"
 

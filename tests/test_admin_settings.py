@@ -324,10 +324,10 @@ def test_an_admin_changes_the_board_text_and_the_board_shows_it(live_server, bro
     try:
         board = context.new_page()
         board.goto(server.url + "/display")
-        board.wait_for_function("window.boardStats !== undefined")
+        board.wait_for_function("() => window.boardStats !== undefined")
         follower = context.new_page()  # a board served by run_display.py, which follows the event log
         follower.goto(display.url + "/display")
-        follower.wait_for_function("window.boardStats !== undefined")
+        follower.wait_for_function("() => window.boardStats !== undefined")
         admin_page = context.new_page()
         sign_in(admin_page, server.url, "chefin", "/admin/")
 

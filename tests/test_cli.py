@@ -55,7 +55,7 @@ def test_staff_add_reads_the_password_from_stdin(run):
                  input="lange-geheim\n")
     assert result.exit_code == 0, result.output
     account = verify_password(connect(run.db), "mleiter", "lange-geheim")
-    assert account == {"username": "mleiter", "name": "Maria Leiter", "role": "admin"}
+    assert account == {"username": "mleiter", "name": "Maria Leiter", "role": "admin", "session_version": 0}
     assert verify_password(connect(run.db), "mleiter", "falsch") is None
 
 

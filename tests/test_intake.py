@@ -10,7 +10,7 @@ import pytest
 from conftest import office_mapping
 from queue_core import Engine, Office, connect
 from queue_core.clock import to_db
-from queue_core.errors import IntakeClosed, InvalidInput, TooEarly, UnknownCode
+from queue_core.errors import IntakeClosed, InvalidInput, RequestIdReused, TooEarly, UnknownCode
 
 BERLIN = ZoneInfo("Europe/Berlin")
 MONDAY = date(2026, 11, 23)
@@ -334,8 +334,10 @@ def test_appointment_position_counts_only_earlier_appointments_of_the_same_casew
 def test_request_id_of_another_ticket_is_refused_as_bad_input_not_a_crash(engine, clock):
     appointment = engine.book_appointment(service="unterlagen", starts_at=at(9), staff="abraun")
     walk_in = engine.walk_in("notfall", request_id="kiosk-1:7").ticket
-    with pytest.raises(InvalidInput):
+    with pytest.raises(RequestIdReused):  # 409: a client bug, not a retry
         engine.check_in(appointment.code, request_id="kiosk-1:7")
+    with pytest.raises(RequestIdReused):  # the walk-in path too, for another service
+        engine.walk_in("unterlagen", request_id="kiosk-1:7")
     assert engine.appointment(appointment.id).state == "booked"
     # A retried check-in (same code, same request_id) still returns the same ticket.
     first = engine.check_in(appointment.code, request_id="kiosk-1:8")

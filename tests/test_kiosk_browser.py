@@ -158,7 +158,7 @@ def test_info_page_and_phone_page(kiosk_server, page):
                                data={"walk_in": {"service": "notfall"}}).json()["ticket"]
     page.set_viewport_size({"width": 360, "height": 640})
     page.goto(f"{kiosk_server.url}/t/{ticket['token']}")
-    page.wait_for_function("document.getElementById('connection').hidden === true")
+    page.wait_for_function("() => document.getElementById('connection').hidden === true")
     page.wait_for_timeout(300)
     check_accessibility(page, "phone")
     engine = live_engine(kiosk_server.db_path)
@@ -166,7 +166,7 @@ def test_info_page_and_phone_page(kiosk_server, page):
         engine.call_ticket(ticket["id"], "216", "pschulz", "browser test")
     finally:
         engine.db.close()
-    page.wait_for_function("document.getElementById('state').dataset.state === 'called'", timeout=5000)
+    page.wait_for_function("() => document.getElementById('state').dataset.state === 'called'", timeout=5000)
     assert "Zimmer 216" in page.inner_text("#state")
 
 

@@ -5,8 +5,10 @@ from typing import Any, Mapping
 
 from flask import Flask
 
+from queue_core import store
+
 from . import config, engine
-from .extensions import socketio
+from .extensions import limiter, socketio
 
 
 def create_app(test_config: Mapping[str, Any] | None = None, *, surfaces: str = "all") -> Flask:
@@ -14,12 +16,20 @@ def create_app(test_config: Mapping[str, Any] | None = None, *, surfaces: str = 
     app = Flask(__name__, template_folder="../templates", static_folder="../static",
                 instance_relative_config=True)
     config.load(app, test_config)
+    from .api import StrictJSONProvider
+
+    app.json = StrictJSONProvider(app)
+    # A write waiting for another process's lock sleeps cooperatively, so other requests go on.
+    store.lock_wait.sleep = socketio.sleep
+    store.lock_wait.limit_s = float(app.config["DATABASE_BUSY_WAIT_S"])
     engine.init_app(app)
+    limiter.init_app(app)
     _import_socket_handlers(surfaces)
     socketio.init_app(app, async_mode=app.config["ASYNC_MODE"], message_queue=app.config["MESSAGE_QUEUE"],
-                      cors_allowed_origins=[])
+                      cors_allowed_origins=public_origins(app.config["PUBLIC_ORIGINS"]))
 
-    from . import api, i18n, realtime, states, status
+    from . import api, i18n, realtime, security, states, status
+    security.init_app(app)
     i18n.init_app(app)
     realtime.init_app(app)
     app.register_blueprint(status.bp)
@@ -36,6 +46,8 @@ def create_app(test_config: Mapping[str, Any] | None = None, *, surfaces: str = 
         kiosk.init_app(app)
         desk.init_app(app)
         reports.init_app(app)
+    from . import openapi  # noqa: F401  (its route joins the API blueprint)
+
     api.init_app(app)  # last, so the surfaces' API routes are on the blueprint when it registers
     return app
 
@@ -51,3 +63,14 @@ def _import_socket_handlers(surfaces: str) -> None:
     if surfaces == "all":
         import desk.events  # noqa: F401
         import kiosk.events  # noqa: F401
+
+
+def public_origins(configured: Any) -> list[str] | None:
+    """Socket.IO's allowed origins: the configured list, else None (python-engineio: same origin only).
+
+    Never ``[]``: python-engineio reads an empty list as "no check at all".
+    """
+    if isinstance(configured, str):
+        configured = [part for part in configured.split(",")]
+    origins = [o.strip().rstrip("/") for o in configured or [] if isinstance(o, str) and o.strip()]
+    return origins or None

@@ -1,30 +1,93 @@
-"""The JSON API's shared parts: the /api/v1 blueprint and its error format.
+"""The JSON API's shared parts: the /api/v1 blueprint, its error format and strict JSON bodies.
 
-Errors are always ``{"error": {"code": ..., "message": ...}}`` with a 4xx status; surfaces add
-their routes to ``bp`` in their own modules.
+Errors are always ``{"error": {"code": ..., "message": ...}}`` with a 4xx status (503 when the
+store cannot write right now); surfaces add their routes to ``bp`` in their own modules.
 """
 from __future__ import annotations
 
+import json
+import math
+import sqlite3
 from typing import Any
 
-from flask import Blueprint, jsonify, request
+from flask import Blueprint, Flask, current_app, g, jsonify, render_template, request
+from flask.json.provider import DefaultJSONProvider
 from werkzeug.exceptions import HTTPException
 
 from queue_core.errors import QueueError
+from queue_core.store import StoreUnavailable, unavailable
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
+# Deeper than any body of this API; far below the parser's recursion limit.
+JSON_MAX_DEPTH = 16
+
 
 def error(status: int, code: str, message: str, **details: Any):
-    return jsonify({"error": {"code": code, "message": message, **details}}), status
+    """The API's error answer; ``retry_after`` in the details also becomes the Retry-After header."""
+    response = jsonify({"error": {"code": code, "message": message, **details}})
+    if "retry_after" in details:
+        response.headers["Retry-After"] = str(details["retry_after"])
+    return response, status
 
 
 def json_body() -> dict[str, Any]:
-    """The request's JSON object, or a 400 for anything else."""
-    data = request.get_json(silent=True)
+    """The request's JSON object, or a 400 for anything else (as validated by ``api_body``, if declared)."""
+    if "api_body" in g:
+        return g.api_body
+    if not request.is_json:
+        raise BadRequest("send a JSON object (Content-Type: application/json)")
+    try:
+        data = current_app.json.loads(request.get_data())
+    except ValueError as refused:
+        raise BadRequest(f"the body is not acceptable JSON: {refused}") from None
     if not isinstance(data, dict):
         raise BadRequest("send a JSON object")
     return data
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a number this API accepts")
+
+
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise ValueError("numbers must be finite")
+    return value
+
+
+def check_json_value(value: Any, max_depth: int = JSON_MAX_DEPTH) -> None:
+    """ValueError for nesting deeper than ``max_depth`` or a string SQLite cannot store (lone surrogate)."""
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, str):
+            item.encode("utf-8")  # UnicodeEncodeError (a ValueError) for an unpaired surrogate
+        elif isinstance(item, (dict, list)):
+            if depth > max_depth:
+                raise ValueError(f"nested deeper than {max_depth} levels")
+            if isinstance(item, dict):
+                for key in item:
+                    key.encode("utf-8")
+                stack.extend((v, depth + 1) for v in item.values())
+            else:
+                stack.extend((v, depth + 1) for v in item)
+
+
+class StrictJSONProvider(DefaultJSONProvider):
+    """Flask's JSON with bodies refused (ValueError) that would crash or mislead later code:
+    NaN/Infinity and 1e999, nesting deeper than JSON_MAX_DEPTH, unpaired surrogates.
+
+    ``request.get_json(silent=True)`` therefore answers None for them instead of raising."""
+
+    def loads(self, s: str | bytes, **kwargs: Any) -> Any:
+        try:
+            value = json.loads(s, parse_constant=_refuse_constant, parse_float=_finite_float, **kwargs)
+        except RecursionError:
+            raise ValueError(f"nested deeper than {JSON_MAX_DEPTH} levels") from None
+        check_json_value(value)
+        return value
 
 
 class BadRequest(QueueError):
@@ -43,9 +106,29 @@ def queue_error(err: QueueError):
     return error(err.status, err.code, err.message, **details)
 
 
-def init_app(app) -> None:
-    """Any HTTP error under /api/ answers in the API's JSON format (unknown routes, wrong methods)."""
+def store_unavailable(err: StoreUnavailable):
+    """503 with Retry-After: JSON under /api/, a short page elsewhere (the kiosk retries by itself)."""
+    current_app.logger.warning("store unavailable (%s): %s", err.code, err.__cause__ or err)
+    if request.path.startswith("/api/"):
+        return error(err.status, err.code, err.message, retry_after=err.retry_after)
+    page = render_template("unavailable.html", retry_after=err.retry_after)
+    return page, err.status, {"Retry-After": str(err.retry_after)}
+
+
+def init_app(app: Flask) -> None:
+    """Any HTTP error under /api/ answers in the API's JSON format (unknown routes, wrong methods,
+    a body over MAX_CONTENT_LENGTH); a locked or full store answers 503 everywhere."""
     app.register_blueprint(bp)
+    app.register_error_handler(StoreUnavailable, store_unavailable)
+
+    @app.errorhandler(sqlite3.OperationalError)
+    def sqlite_error(err: sqlite3.OperationalError):
+        """A lock or a full disk met outside ``store.write`` (a read, a pragma): the same 503."""
+        refusal = unavailable(err)
+        if refusal is None:
+            raise err
+        refusal.__cause__ = err
+        return store_unavailable(refusal)
 
     @app.errorhandler(HTTPException)
     def http_error(err: HTTPException):

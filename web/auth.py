@@ -1,7 +1,11 @@
 """Staff sign-in, roles, API bearer tokens and CSRF.
 
-- Pages: a Flask session (signed with the stored secret key) names the signed-in account; the
-  account is looked up on every request, so a disabled account is out at once.
+- Pages: a Flask session (signed with the stored secret key) names the signed-in account and its
+  session version; the account is looked up on every request, so a disabled account, a sign-out,
+  a new password or a new role (each raises the version) ends every session of it at once, and
+  ``end_sockets`` closes its open /desk sockets.
+- Sign-in: Flask-Limiter counts wrong passwords per account and address (``sign_in_limit``), so
+  failures never refuse a colleague; unknown names cost an argon2 check too (no timing leak).
 - API: the same session (from the desk page) or ``Authorization: Bearer <token>`` from
   ``terminpraxis token create``.
 - CSRF (Flask-WTF): checked on every form POST of the staff pages and on every session-authenticated
@@ -13,19 +17,18 @@
 from __future__ import annotations
 
 import functools
-import threading
-import time
-from collections import defaultdict, deque
 from datetime import timedelta
 from typing import Any, Callable
 from urllib.parse import urlsplit
 
-from flask import Flask, abort, g, redirect, request, session, url_for
+from flask import Flask, abort, current_app, g, redirect, request, session, url_for
+from flask_limiter.util import get_remote_address
 from flask_wtf.csrf import CSRFProtect
 
 from queue_core import accounts
 
 from .engine import get_engine
+from .extensions import limiter, socketio
 
 csrf = CSRFProtect()
 ROLE_RANK = {"staff": 1, "admin": 2}
@@ -35,6 +38,9 @@ TOKEN_MAX = 200
 
 def init_app(app: Flask) -> None:
     app.config["WTF_CSRF_CHECK_DEFAULT"] = False  # staff routes check it themselves (see above)
+    # Pages send Referrer-Policy: no-referrer (web.security), so over HTTPS a form post carries no
+    # Referer to compare; the token and the SameSite session cookie carry the protection.
+    app.config["WTF_CSRF_SSL_STRICT"] = False
     # A desk page stays open all day: its token lives as long as the session, not one hour.
     app.config.setdefault("WTF_CSRF_TIME_LIMIT", None)
     app.config["SESSION_COOKIE_HTTPONLY"] = True
@@ -67,43 +73,37 @@ def current_user() -> dict[str, Any] | None:
     elif session.get("user"):
         g.auth_via = "session"
         user = accounts.get_account(get_engine().db, session["user"])
-        if user is None:
+        if user is None or user["session_version"] != session.get("session_version"):
+            user = None  # disabled, signed out elsewhere, new password or role: this session is over
             session.pop("user", None)
     g.staff_user = user
     return user
 
 
-# Failed sign-ins per (address, username) in this process: after SIGN_IN_FAILURES within
-# SIGN_IN_WINDOW_S the form answers 429 until the window has passed (slows password guessing).
-SIGN_IN_FAILURES = 10
-SIGN_IN_WINDOW_S = 300
-_failures: dict[tuple[str, str], deque] = defaultdict(deque)
-_failures_lock = threading.Lock()
+USERNAME_MAX = 200
 
 
-def _failure_key(username: str) -> tuple[str, str]:
-    return (request.remote_addr or "", username[:40])
+def typed_username() -> str:
+    """The sign-in form's username as the sign-in compares it."""
+    return (request.form.get("username") or "")[:USERNAME_MAX].strip().lower()
 
 
-def sign_in_blocked(username: str) -> bool:
-    now = time.monotonic()
-    with _failures_lock:
-        for key in ((request.remote_addr or "", ""), _failure_key(username)):
-            stamps = _failures.get(key)
-            while stamps and now - stamps[0] > SIGN_IN_WINDOW_S:
-                stamps.popleft()
-            if stamps is not None and len(stamps) >= SIGN_IN_FAILURES * (5 if key[1] == "" else 1):
-                return True
-    return False
+def _sign_in_key() -> str:
+    return f"{get_remote_address()}|{typed_username()}"
 
 
-def note_failed_sign_in(username: str) -> None:
-    now = time.monotonic()
-    with _failures_lock:
-        if len(_failures) > 10_000:  # bounded memory under a flood
-            _failures.clear()
-        _failures[_failure_key(username)].append(now)
-        _failures[(request.remote_addr or "", "")].append(now)  # all names from one address
+def _sign_in_failed(_response) -> bool:
+    return bool(g.get("sign_in_failed"))
+
+
+# Only wrong passwords count, per account and address: a guesser pauses that one account from
+# that one address, and a colleague behind the same NAT still signs in with their own.
+sign_in_attempts = limiter.limit(lambda: current_app.config["SIGN_IN_LIMIT"], key_func=_sign_in_key,
+                                 scope="sign-in", methods=["POST"], deduct_when=_sign_in_failed)
+
+
+def note_failed_sign_in() -> None:
+    g.sign_in_failed = True
 
 
 def has_role(user: dict[str, Any] | None, role: str) -> bool:
@@ -114,15 +114,47 @@ def sign_in(user: dict[str, Any]) -> None:
     session.clear()  # a fresh session at sign-in (no fixation)
     session.permanent = True
     session["user"] = user["username"]
+    session["session_version"] = user["session_version"]
     g.staff_user = user
 
 
 def sign_out() -> None:
+    """End this account's sessions everywhere (a copied cookie is worthless after it) and its sockets."""
+    user = current_user()
     lang = session.get("lang")
     session.clear()
     if lang:
         session["lang"] = lang
     g.pop("staff_user", None)
+    if user is not None:
+        accounts.end_sessions(get_engine().db, user["username"])
+        end_sockets(user["username"])
+
+
+def staff_room(user: dict[str, Any]) -> str:
+    """The Socket.IO room a /desk connection of this account and session version joins."""
+    return f"staff:{user['username']}:{user['session_version']}"
+
+
+def end_sockets(username: str) -> None:
+    """Disconnect this process's /desk sockets of the account whose session version has ended.
+
+    Sockets of a still valid session (after a mere rename) stay. Sockets served by another process
+    are refused at their next event, when their session is checked again.
+    """
+    from desk.events import NAMESPACE  # the desk surface owns the namespace
+
+    server = socketio.server
+    if server is None:
+        return
+    account = accounts.get_account(get_engine().db, username)
+    valid = staff_room(account) if account else None
+    prefix = f"staff:{username}:"
+    rooms = [r for r in list(server.manager.rooms.get(NAMESPACE, {})) if isinstance(r, str)
+             and r.startswith(prefix) and r != valid]
+    for room in rooms:
+        for sid, _eio in list(server.manager.get_participants(NAMESPACE, room)):
+            server.disconnect(sid, namespace=NAMESPACE)
 
 
 def safe_next(target: str | None) -> str | None:

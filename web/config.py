@@ -38,6 +38,10 @@ APP_DEFAULTS: dict[str, Any] = {
     "STAFF_SESSION_HOURS": 12,
     "BOOKING_HORIZON_DAYS": 366,
     "SESSION_COOKIE_SECURE": False,
+    "DATABASE_BUSY_WAIT_S": 10,
+    "MAX_CONTENT_LENGTH": 1024 * 1024,
+    "PUBLIC_ORIGINS": None,
+    "SIGN_IN_LIMIT": "10 per 5 minutes",
 }
 
 

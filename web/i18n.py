@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from flask import Flask, request, session
-from flask_babel import Babel
+from flask_babel import Babel, gettext
 
 ROOT = Path(__file__).resolve().parent.parent
 SURFACES = ("kiosk", "display", "desk")
@@ -57,7 +57,20 @@ def translation_directories() -> list[str]:
     return [str(ROOT / surface / "translations") for surface in SURFACES]
 
 
+def translated(text: object) -> str:
+    """A text from the office's data (a service name) in the visitor's language when the catalogue
+    has it, as plain text.
+
+    Templates must use ``{{ service.name|translated }}``, never ``{{ _(service.name) }}``: Jinja's
+    newstyle gettext marks its result safe, so data passed through ``_()`` would not be escaped.
+    """
+    if text is None or text == "":
+        return ""  # gettext("") is the catalogue's header
+    return str(gettext(str(text)))
+
+
 def init_app(app: Flask) -> None:
+    app.add_template_filter(translated, "translated")
     app.config.setdefault("BABEL_DEFAULT_LOCALE", DEFAULT_LANGUAGE)
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = ";".join(translation_directories())
     babel.init_app(app, locale_selector=select_locale)
