@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Iterable
 
+from . import outbox
 from .base import EngineBase
 from .clock import as_utc, to_db
 from .codes import code_hash, new_code
@@ -23,25 +24,36 @@ class Booking(EngineBase):
         """Book an appointment in office hours; refuses a slot that overlaps the caseworker's others."""
         starts_at, minutes = self._check_slot(service, staff, starts_at, duration_min)
         with self._command() as now:
-            if starts_at < now:
-                raise InvalidInput("the appointment lies in the past", field="starts_at")
-            if staff is not None:
-                self._refuse_overlap(staff, starts_at, minutes)
-            code = self._unused_code()
-            cursor = self.db.execute(
-                "INSERT INTO appointments (code, code_hash, location, service, staff, starts_at,"
-                " duration_min, state, name, birth_date, phone, concern, notes, documents, language,"
-                " booked_at, booked_by) VALUES (?, ?, ?, ?, ?, ?, ?, 'booked', ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (code, code_hash(code), self.office.location, service, staff, to_db(starts_at), minutes,
-                 name, birth_date, phone, concern, notes,
-                 dumps([documents] if isinstance(documents, str) else list(documents)), language,
-                 to_db(now), actor),
-            )
-            appointment_id = int(cursor.lastrowid)
-            self._event(now, "appointment_booked", appointment_id=appointment_id, actor=actor,
-                        service=service, staff=staff, starts_at=to_db(starts_at), minutes=minutes,
-                        lead_days=(local_day(self.office, starts_at) - local_day(self.office, now)).days)
+            appointment_id = self._insert_appointment(
+                now, service=service, starts_at=starts_at, staff=staff, minutes=minutes, name=name,
+                birth_date=birth_date, phone=phone, concern=concern, notes=notes, documents=documents,
+                language=language, actor=actor)
         return self.appointment(appointment_id)
+
+    def _insert_appointment(self, now: datetime, *, service: str, starts_at: datetime, staff: str | None,
+                            minutes: int, name: str | None, birth_date: str | None, phone: str | None,
+                            concern: str | None, notes: str | None, documents: Iterable[str],
+                            language: str | None, actor: str | None) -> int:
+        """The booking inside an open command (slot checked by ``_check_slot``): row and event, its id."""
+        if starts_at < now:
+            raise InvalidInput("the appointment lies in the past", field="starts_at")
+        if staff is not None:
+            self._refuse_overlap(staff, starts_at, minutes)
+        code = self._unused_code()
+        cursor = self.db.execute(
+            "INSERT INTO appointments (code, code_hash, location, service, staff, starts_at,"
+            " duration_min, state, name, birth_date, phone, concern, notes, documents, language,"
+            " booked_at, booked_by) VALUES (?, ?, ?, ?, ?, ?, ?, 'booked', ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (code, code_hash(code), self.office.location, service, staff, to_db(starts_at), minutes,
+             name, birth_date, phone, concern, notes,
+             dumps([documents] if isinstance(documents, str) else list(documents)), language,
+             to_db(now), actor),
+        )
+        appointment_id = int(cursor.lastrowid)
+        self._event(now, "appointment_booked", appointment_id=appointment_id, actor=actor,
+                    service=service, staff=staff, starts_at=to_db(starts_at), minutes=minutes,
+                    lead_days=(local_day(self.office, starts_at) - local_day(self.office, now)).days)
+        return appointment_id
 
     def _check_slot(self, service: str, staff: str | None, starts_at: datetime,
                     duration_min: int | None) -> tuple[datetime, int]:
@@ -80,6 +92,7 @@ class Booking(EngineBase):
             self._event(now, "appointment_rebooked", appointment_id=appointment_id, actor=actor,
                         service=moved.service, staff=staff, starts_at=to_db(starts_at), minutes=minutes,
                         previous_starts_at=to_db(current.starts_at), previous_staff=current.staff)
+            outbox.enqueue(self.db, now, appointment_id, "moved")
         return moved
 
     def _refuse_overlap(self, staff: str, starts_at: datetime, minutes: int, besides: int = 0) -> None:
@@ -104,6 +117,7 @@ class Booking(EngineBase):
             appointment = self._move_appointment(appointment_id, ("booked",), state="cancelled", closed_at=now)
             self._event(now, "appointment_cancelled", appointment_id=appointment_id, actor=actor,
                         service=appointment.service, staff=appointment.staff)
+            outbox.enqueue(self.db, now, appointment_id, "cancelled")
         return appointment
 
     def resolve_by_post(self, appointment_id: int, actor: str | None = None) -> Appointment:

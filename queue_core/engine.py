@@ -8,8 +8,9 @@ from .audit import AccessLog
 from .booking import Booking
 from .calls import Calls
 from .intake import Intake
+from .online import OnlineBooking
 from .printing import Printing
 
 
-class Engine(Booking, Intake, Calls, AccessLog, Printing):
+class Engine(Booking, Intake, Calls, AccessLog, Printing, OnlineBooking):
     """Book, check in, call and close visits for one office location, and log who read personal data."""

@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from .base import EngineBase
 from .clock import to_db
+from .online import purge_contacts
 
 
 # The access log (queue_core/audit.py, engine.record_reading): one event per staff reading of personal data.
@@ -38,6 +39,7 @@ def purge(engine: EngineBase) -> PurgeResult:
         tickets = engine.db.execute(
             "UPDATE tickets SET initial = NULL WHERE created_at < ? AND initial IS NOT NULL",
             (before,)).rowcount
+        contacts = purge_contacts(engine, before)
         # Override reasons are free text a caseworker typed: they may name a person.
         engine.db.execute(
             "UPDATE events SET data = json_remove(data, '$.note') WHERE at < ? AND kind = 'called'"
@@ -48,6 +50,6 @@ def purge(engine: EngineBase) -> PurgeResult:
             "DELETE FROM events WHERE kind = ? AND at < ?",
             (ACCESS_LOG_KIND, to_db(now - timedelta(days=engine.office.access_log_retention_days)))).rowcount
         engine._event(now, "purged", appointments=appointments, tickets=tickets, access_log=access_log,
-                      before=before)
+                      contacts=contacts, before=before)
     engine.db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
     return PurgeResult(appointments, tickets, access_log)

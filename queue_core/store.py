@@ -236,3 +236,47 @@ def m012_office_settings(db: Database) -> None:
         CREATE INDEX IF NOT EXISTS office_settings_version ON office_settings (version);
         """
     )
+
+
+@migrations()
+def m_issue14_contacts_outbox(db: Database) -> None:
+    """Reaching visitors before the visit (queue_core.online, queue_core.outbox).
+
+    ``appointment_contacts``: the optional e-mail / mobile number a visitor gave with consent, the
+    self-service token of the cancel/rebook link, and whether the booking came online; purged with
+    the appointment's other personal fields. ``outbox``: every notice to send, one row each; ``key``
+    makes enqueueing idempotent, ``state`` records what the sender did (sent rows stay, marked).
+    """
+    db.executescript(
+        """
+        CREATE TABLE IF NOT EXISTS appointment_contacts (
+            appointment_id INTEGER PRIMARY KEY REFERENCES appointments(id),
+            manage_token TEXT NOT NULL UNIQUE,
+            email TEXT,
+            mobile TEXT,
+            contact_key TEXT,
+            consent_at TEXT,
+            online INTEGER NOT NULL DEFAULT 0,
+            created_at TEXT NOT NULL
+        );
+        CREATE INDEX IF NOT EXISTS appointment_contacts_key ON appointment_contacts (contact_key);
+
+        CREATE TABLE IF NOT EXISTS outbox (
+            id INTEGER PRIMARY KEY,
+            key TEXT NOT NULL UNIQUE,
+            appointment_id INTEGER NOT NULL,
+            kind TEXT NOT NULL,
+            channel TEXT NOT NULL,
+            for_start TEXT,
+            state TEXT NOT NULL DEFAULT 'pending',
+            created_at TEXT NOT NULL,
+            due_at TEXT NOT NULL,
+            attempts INTEGER NOT NULL DEFAULT 0,
+            claimed_by TEXT,
+            claimed_at TEXT,
+            sent_at TEXT,
+            last_error TEXT
+        );
+        CREATE INDEX IF NOT EXISTS outbox_due ON outbox (state, due_at);
+        """
+    )
