@@ -35,6 +35,9 @@ def create_app(test_config: Mapping[str, Any] | None = None, *, surfaces: str = 
         kiosk.init_app(app)
         desk.init_app(app)
         reports.init_app(app)
+        import booking_public
+
+        booking_public.init_app(app)  # after the kiosk: its API shares the kiosk's rate-limit error handler
     api.init_app(app)  # last, so the surfaces' API routes are on the blueprint when it registers
     return app
 
