@@ -134,6 +134,13 @@ def mark_failed(db: Database, outbox_id: int, now: datetime, error: str, retry: 
     return state
 
 
+def mark_uncertain(db: Database, outbox_id: int, error: str) -> None:
+    """The message may have left (the line broke while handing it over): never sent again."""
+    with store.write(db):
+        db.execute("UPDATE outbox SET state = 'uncertain', last_error = ? WHERE id = ? AND state = 'sending'",
+                   (error[:200], outbox_id))
+
+
 def counts(db: Database) -> dict[str, int]:
     """Rows per state, for the status page and tests."""
     found = dict(db.execute("SELECT state, COUNT(*) FROM outbox GROUP BY state").fetchall())

@@ -54,7 +54,7 @@ APP_DEFAULTS: dict[str, Any] = {
     "SMTP_STARTTLS": False,
     "SMS_URL": None,
     "SMS_AUTHORIZATION": None,
-    "SMS_BODY": '{"to": "{to}", "text": "{text}"}',
+    "SMS_BODY": '{"to": "$to", "text": "$text"}',
     "REMINDER_LEAD_HOURS": 24,
     "NOTIFY_INTERVAL_S": 15,
     "NOTIFY_TIMEOUT_S": 30,
