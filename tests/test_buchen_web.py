@@ -1,0 +1,74 @@
+"""/buchen and its JSON API over the Flask test client: refusals, limits, and no personal data out."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+
+@pytest.fixture
+def app(db_path, clock):
+    from web import create_app
+
+    from conftest import DEMO_CONFIG, office_mapping
+
+    return create_app({"TESTING": True, "DATABASE": str(db_path), "ASYNC_MODE": "threading",
+                       "CONFIG": str(DEMO_CONFIG), "OFFICE": office_mapping(), "CLOCK": clock, "SECRET_KEY": "t",
+                       "ONLINE_BOOKING_LIMIT": "2 per hour", "ONLINE_BY_POST": {"unterlagen": ["Kontoauszüge"]}})
+
+
+def a_slot(client):
+    return client.get("/api/v1/online/slots?service=weiterbewilligung&surname=Muster").get_json()["slots"][0]["value"]
+
+
+def test_api_books_and_answers_without_the_name(client):
+    response = client.post("/api/v1/online/bookings", json={"service": "weiterbewilligung", "slot": a_slot(client),
+                                                             "surname": "Muster", "first_name": "Mira"})
+    assert response.status_code == 201
+    booking = response.get_json()["booking"]
+    assert "Muster" not in response.get_data(as_text=True)
+    shown = client.get(f"/api/v1/online/bookings/{booking['token']}")
+    assert shown.status_code == 200 and "Muster" not in shown.get_data(as_text=True)
+    assert client.post(f"/api/v1/online/bookings/{booking['token']}/cancel").get_json()["booking"]["state"] == "cancelled"
+
+
+@pytest.mark.parametrize("body,status,code", [
+    ({"service": "nope", "slot": "x"}, 422, "invalid"),
+    ({"service": "weiterbewilligung", "slot": "2026-11-23T09:00:00Z"}, 422, "invalid"),
+    ({"service": "weiterbewilligung", "slot": "2030-01-07T09:00:00Z|abraun", "surname": "A"}, 422, "invalid"),
+    ({"service": "weiterbewilligung", "slot": ["x"]}, 422, "invalid"),
+])
+def test_bad_bookings_get_a_clear_json_error(client, body, status, code):
+    response = client.post("/api/v1/online/bookings", json=body)
+    assert response.status_code == status and response.get_json()["error"]["code"] == code
+
+
+def test_a_guessed_token_finds_nothing(client):
+    assert client.get("/api/v1/online/bookings/not-a-token").status_code == 404
+    assert client.get("/buchen/termin/not-a-token").status_code == 404
+    assert client.post("/buchen/termin/" + "x" * 500 + "/absagen").status_code == 404
+
+
+def test_new_bookings_are_limited_per_address_without_a_captcha(client):
+    for _ in range(2):
+        html = client.get("/buchen/weiterbewilligung?surname=Muster&book=1").get_data(as_text=True)
+        slot = re.search(r'name="slot" value="([^"]+)"', html).group(1)
+        assert client.post("/buchen/weiterbewilligung", data={"surname": "Muster", "slot": slot}).status_code == 302
+    assert client.post("/buchen/weiterbewilligung", data={"surname": "Muster", "slot": slot}).status_code == 429
+    limited = client.post("/api/v1/online/bookings", json={"service": "weiterbewilligung", "slot": slot})
+    assert limited.status_code == 429 and limited.get_json()["error"]["code"] == "rate_limited"
+
+
+def test_triage_by_api_counts_as_a_visit_avoided_online(client):
+    assert client.post("/api/v1/online/no-visit", json={"service": "weiterbewilligung"}).status_code == 422
+    response = client.post("/api/v1/online/no-visit", json={"service": "unterlagen"})
+    assert response.status_code == 201 and response.get_json()["documents"] == ["Kontoauszüge"]
+    services = client.get("/api/v1/online/services").get_json()["services"]
+    assert next(s for s in services if s["key"] == "unterlagen")["by_post"]["documents"] == ["Kontoauszüge"]
+
+
+def test_contact_without_consent_shows_the_form_again_with_the_reason(client):
+    html = client.get("/buchen/weiterbewilligung?surname=Muster&book=1&lang=en").get_data(as_text=True)
+    slot = re.search(r'name="slot" value="([^"]+)"', html).group(1)
+    response = client.post("/buchen/weiterbewilligung", data={"surname": "Muster", "slot": slot, "email": "m@example.org"})
+    assert response.status_code == 422 and "we need your consent" in response.get_data(as_text=True)
