@@ -72,3 +72,15 @@ def test_contact_without_consent_shows_the_form_again_with_the_reason(client):
     slot = re.search(r'name="slot" value="([^"]+)"', html).group(1)
     response = client.post("/buchen/weiterbewilligung", data={"surname": "Muster", "slot": slot, "email": "m@example.org"})
     assert response.status_code == 422 and "we need your consent" in response.get_data(as_text=True)
+
+
+def test_staff_see_which_bookings_came_online(app, client):
+    from test_desk_support import make_staff, sign_in
+
+    client.post("/api/v1/online/bookings", json={"service": "weiterbewilligung", "slot": a_slot(client),
+                                                 "surname": "Muster"})
+    make_staff(app, "abraun")
+    staff = app.test_client()
+    sign_in(staff, "abraun")
+    html = staff.get("/desk/appointments").get_data(as_text=True)
+    assert html.count('class="online-booked"') == 1
