@@ -280,3 +280,40 @@ def m_issue14_contacts_outbox(db: Database) -> None:
         CREATE INDEX IF NOT EXISTS outbox_due ON outbox (state, due_at);
         """
     )
+
+
+@migrations()
+def m_issue14_climate(db: Database) -> None:
+    """The climate of visits (queue_core.climate): anonymous 1–5 answers and the desk's notes.
+
+    ``feedback`` keeps no ticket: only day, kind of visit, score and where it was asked; that a
+    ticket answered is kept apart in ``feedback_given`` (one answer per visit, the score unlinked).
+    ``climate_notes`` is the caseworker's note on one visit: climate and incident, no names.
+    """
+    db.executescript(
+        """
+        CREATE TABLE IF NOT EXISTS feedback (
+            id INTEGER PRIMARY KEY,
+            location TEXT NOT NULL,
+            day TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            score INTEGER NOT NULL CHECK (score BETWEEN 1 AND 5),
+            source TEXT NOT NULL,
+            language TEXT
+        );
+        CREATE INDEX IF NOT EXISTS feedback_day ON feedback (location, day);
+        CREATE TABLE IF NOT EXISTS feedback_given (
+            ticket_id INTEGER PRIMARY KEY
+        );
+        CREATE TABLE IF NOT EXISTS climate_notes (
+            ticket_id INTEGER PRIMARY KEY,
+            location TEXT NOT NULL,
+            day TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            climate TEXT,
+            incident TEXT,
+            noted_at TEXT NOT NULL
+        );
+        CREATE INDEX IF NOT EXISTS climate_notes_day ON climate_notes (location, day);
+        """
+    )
