@@ -1,4 +1,5 @@
-"""Online booking for visitors (/buchen and its JSON API) and the notices sent to them.
+"""Online booking for visitors (/buchen and its JSON API), the notices sent to them, and the
+anonymous question after the visit (/t/<token>/rueckmeldung).
 
 Routes are defined at module level (online.routes, online.api); init_app() only registers them,
 because create_app() runs many times in the tests.
@@ -8,8 +9,9 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     """Register the public booking pages, their API routes and the rate limit."""
-    from . import api, routes  # noqa: F401  (api adds its routes to the /api/v1 blueprint on import)
+    from . import api, feedback, routes  # noqa: F401  (api adds its routes to the /api/v1 blueprint on import)
     from .limits import limiter
 
     limiter.init_app(app)
     app.register_blueprint(routes.bp)
+    app.register_blueprint(feedback.bp)

@@ -38,6 +38,9 @@ def create_app(test_config: Mapping[str, Any] | None = None, *, surfaces: str = 
         import booking_public
 
         booking_public.init_app(app)  # after the kiosk: its API shares the kiosk's rate-limit error handler
+        import evaluation
+
+        evaluation.init_app(app)
     api.init_app(app)  # last, so the surfaces' API routes are on the blueprint when it registers
     return app
 
