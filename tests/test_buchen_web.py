@@ -84,3 +84,16 @@ def test_staff_see_which_bookings_came_online(app, client):
     sign_in(staff, "abraun")
     html = staff.get("/desk/appointments").get_data(as_text=True)
     assert html.count('class="online-booked"') == 1
+
+
+def test_every_visitor_text_of_booking_public_is_translated_in_all_six_languages():
+    from pathlib import Path
+
+    from babel.messages.pofile import read_po
+
+    folder = Path(__file__).resolve().parent.parent / "booking_public" / "translations"
+    wanted = {m.id for m in read_po((folder / "messages.pot").open("rb")) if m.id}
+    for lang in ("de", "en", "da", "tr", "ar", "uk"):
+        catalogue = read_po((folder / lang / "LC_MESSAGES" / "messages.po").open("rb"))
+        done = {m.id for m in catalogue if m.id and m.string and not m.fuzzy}
+        assert wanted <= done, f"{lang} lacks {sorted(wanted - done)[:3]}"
