@@ -36,7 +36,9 @@ def test_arabic_visitor_follows_the_triage_then_books_and_cancels(browser, buche
     page.goto(f"{buchen_server.url}/buchen/weiterbewilligung")
     page.fill("#surname", "Haddad")
     page.locator("form button[type=submit]").click()
-    page.locator("#slots input[type=radio]").first.check()
+    chosen = page.locator("#slots input[type=radio]").first
+    chosen.check()
+    slot = chosen.get_attribute("value")
     page.fill("#email", "haddad@example.org")
     page.locator("#consent").check()
     assert_accessible(page, "buchen slots")
@@ -50,6 +52,8 @@ def test_arabic_visitor_follows_the_triage_then_books_and_cancels(browser, buche
     assert ics.ok and code in ics.text().replace("\r\n ", "")
     page.locator("#cancel").click()
     page.locator("#cancelled").wait_for()
+    page.goto(f"{buchen_server.url}/buchen/weiterbewilligung?surname=Haddad&book=1")
+    assert page.locator(f"#slots input[value='{slot}']").count() == 1  # the freed slot is offered again
 
     db = sqlite3.connect(buchen_server.db_path)
     try:

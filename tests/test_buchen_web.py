@@ -97,3 +97,24 @@ def test_every_visitor_text_of_booking_public_is_translated_in_all_six_languages
         catalogue = read_po((folder / lang / "LC_MESSAGES" / "messages.po").open("rb"))
         done = {m.id for m in catalogue if m.id and m.string and not m.fuzzy}
         assert wanted <= done, f"{lang} lacks {sorted(wanted - done)[:3]}"
+
+
+def test_the_link_moves_the_appointment_to_another_free_slot(client):
+    first = a_slot(client)
+    booking = client.post("/api/v1/online/bookings", json={"service": "weiterbewilligung", "slot": first,
+                                                           "surname": "Muster"}).get_json()["booking"]
+    page = client.get(f"/buchen/termin/{booking['token']}/verlegen").get_data(as_text=True)
+    later = re.findall(r'name="slot" value="([^"]+)"', page)[3]
+    assert first not in page  # its own time is taken by itself
+    assert client.post(f"/buchen/termin/{booking['token']}/verlegen", data={"slot": "nonsense"}).status_code == 422
+    moved = client.post(f"/buchen/termin/{booking['token']}/verlegen", data={"slot": later})
+    assert moved.status_code == 302
+    shown = client.get(f"/api/v1/online/bookings/{booking['token']}").get_json()["booking"]
+    assert shown["code"] == booking["code"] and shown["starts_at"] != booking["starts_at"]
+    offered = a_slot_list(client)
+    assert first in offered and later not in offered
+
+
+def a_slot_list(client):
+    return [s["value"] for s in
+            client.get("/api/v1/online/slots?service=weiterbewilligung&surname=Muster").get_json()["slots"]]
