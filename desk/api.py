@@ -22,7 +22,7 @@ from web.engine import get_engine
 from . import queries
 
 TEXT_MAX = {"name": 200, "birth_date": 10, "phone": 50, "concern": 500, "notes": 2000, "language": 16,
-            "service": 64, "staff": 40, "initial": 4}
+            "service": 64, "staff": 40, "initial": 4, "email": 254, "mobile": 30}
 DOCUMENTS_MAX = 30
 ACTIONS = ("recall", "start", "finish", "no-show", "requeue", "transfer", "cancel", "call")
 
@@ -119,7 +119,9 @@ def book_from(data: dict, actor: str):
         duration_min=None if duration in (None, "") else int_field(duration, "duration_min", 1, 480),
         name=text_field(data, "name", required=True), birth_date=text_field(data, "birth_date"),
         phone=text_field(data, "phone"), concern=text_field(data, "concern"), notes=text_field(data, "notes"),
-        documents=documents_field(data.get("documents")), language=text_field(data, "language"), actor=actor)
+        documents=documents_field(data.get("documents")), language=text_field(data, "language"), actor=actor,
+        email=text_field(data, "email"), mobile=text_field(data, "mobile"),
+        consent=data.get("consent") in (True, "1", "on"))
 
 
 def no_visit_from(data: dict, actor: str):

@@ -138,7 +138,8 @@ def booking():
 def _booking_form() -> dict:
     form = request.form
     data = {k: form.get(k) for k in ("name", "service", "staff", "starts_at", "concern", "notes",
-                                     "phone", "birth_date", "language", "duration_min")}
+                                     "phone", "birth_date", "language", "duration_min", "email", "mobile",
+                                     "consent")}
     data["documents"] = [d for d in form.getlist("documents") if d.strip()][:30]
     extra = (form.get("documents_other") or "").strip()
     if extra:

@@ -10,6 +10,7 @@ from .clock import as_utc, to_db
 from .codes import code_hash, new_code
 from .errors import InvalidInput, SlotTaken
 from .models import Appointment
+from .online import attach_contact, checked_contact
 from .schedule import fits_hours, local_day
 from .store import dumps, one
 
@@ -20,14 +21,21 @@ class Booking(EngineBase):
                          birth_date: str | None = None, phone: str | None = None,
                          concern: str | None = None, notes: str | None = None,
                          documents: Iterable[str] = (), language: str | None = None,
-                         actor: str | None = None) -> Appointment:
-        """Book an appointment in office hours; refuses a slot that overlaps the caseworker's others."""
+                         actor: str | None = None, email: str | None = None, mobile: str | None = None,
+                         consent: bool = False) -> Appointment:
+        """Book an appointment in office hours; refuses a slot that overlaps the caseworker's others.
+
+        With an e-mail address or mobile number (and the caller's consent) the confirmation, the
+        reminder and any notice go there, and the caller gets a self-service link."""
         starts_at, minutes = self._check_slot(service, staff, starts_at, duration_min)
+        email, mobile = checked_contact(email, mobile, consent)
         with self._command() as now:
             appointment_id = self._insert_appointment(
                 now, service=service, starts_at=starts_at, staff=staff, minutes=minutes, name=name,
                 birth_date=birth_date, phone=phone, concern=concern, notes=notes, documents=documents,
                 language=language, actor=actor)
+            if email or mobile:
+                attach_contact(self.db, now, appointment_id, email, mobile, online=False)
         return self.appointment(appointment_id)
 
     def _insert_appointment(self, now: datetime, *, service: str, starts_at: datetime, staff: str | None,

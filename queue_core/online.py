@@ -13,6 +13,8 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlite_utils import Database
+
 from . import outbox, store
 from .base import EngineBase
 from .clock import to_db
@@ -67,6 +69,27 @@ def contact_key(value: str) -> str:
     return hashlib.sha256(value.lower().encode()).hexdigest()
 
 
+def checked_contact(email: str | None, mobile: str | None, consent: bool) -> tuple[str | None, str | None]:
+    """(email, mobile) normalised; contact data without the visitor's consent is refused."""
+    email, mobile = normalise_email(email), normalise_mobile(mobile)
+    if (email or mobile) and not consent:
+        raise InvalidInput("contact data needs your consent", field="consent")
+    return email, mobile
+
+
+def attach_contact(db: Database, now: datetime, appointment_id: int, email: str | None, mobile: str | None,
+                   online: bool) -> None:
+    """Inside the booking's transaction: the self-service token, the contact with its consent time,
+    and the confirmation queued (for each consented channel)."""
+    keys = [contact_key(v) for v in (email, mobile) if v]
+    db.execute(
+        "INSERT INTO appointment_contacts (appointment_id, manage_token, email, mobile, contact_key,"
+        " consent_at, online, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        (appointment_id, new_token(), email, mobile, keys[0] if keys else None,
+         to_db(now) if keys else None, int(online), to_db(now)))
+    outbox.enqueue(db, now, appointment_id, "confirmation")
+
+
 class OnlineBooking(EngineBase):
     def book_online(self, *, service: str, starts_at: datetime, staff: str, name: str,
                     email: str | None = None, mobile: str | None = None, consent: bool = False,
@@ -79,9 +102,7 @@ class OnlineBooking(EngineBase):
         name = " ".join(str(name or "").split())
         if not name or len(name) > NAME_MAX:
             raise InvalidInput("please give your name", field="name")
-        email, mobile = normalise_email(email), normalise_mobile(mobile)
-        if (email or mobile) and not consent:
-            raise InvalidInput("contact data needs your consent", field="consent")
+        email, mobile = checked_contact(email, mobile, consent)
         starts_at, minutes = self._check_slot(service, staff, starts_at, None)
         if latest is not None and starts_at > latest:
             raise InvalidInput("that day is beyond the online booking horizon", field="starts_at")
@@ -93,12 +114,7 @@ class OnlineBooking(EngineBase):
                 now, service=service, starts_at=starts_at, staff=staff, minutes=minutes, name=name,
                 birth_date=None, phone=None, concern=None, notes=None, documents=(), language=language,
                 actor=ONLINE)
-            self.db.execute(
-                "INSERT INTO appointment_contacts (appointment_id, manage_token, email, mobile, contact_key,"
-                " consent_at, online, created_at) VALUES (?, ?, ?, ?, ?, ?, 1, ?)",
-                (appointment_id, new_token(), email, mobile, keys[0] if keys else None,
-                 to_db(now) if keys else None, to_db(now)))
-            outbox.enqueue(self.db, now, appointment_id, "confirmation")
+            attach_contact(self.db, now, appointment_id, email, mobile, online=True)
         return self.appointment(appointment_id), self.contact(appointment_id)
 
     def _open_bookings(self, keys: list[str], now: datetime) -> int:

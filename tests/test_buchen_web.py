@@ -118,3 +118,24 @@ def test_the_link_moves_the_appointment_to_another_free_slot(client):
 def a_slot_list(client):
     return [s["value"] for s in
             client.get("/api/v1/online/slots?service=weiterbewilligung&surname=Muster").get_json()["slots"]]
+
+
+def test_a_phone_booking_with_consented_contact_queues_a_confirmation_and_gets_a_link(app, client):
+    from test_desk_support import bearer, make_token
+
+    from queue_core import connect, outbox
+
+    token = make_token(app, "abraun")
+    slot = a_slot(client)
+    body = {"service": "weiterbewilligung", "starts_at": slot.split("|")[0].replace("Z", "+00:00"),
+            "staff": slot.split("|")[1], "name": "Muster, Mira", "email": "mira@example.org"}
+    refused = client.post("/api/v1/appointments", json=body, headers=bearer(token))
+    assert refused.status_code == 422 and refused.get_json()["error"]["field"] == "consent"
+    booked = client.post("/api/v1/appointments", json={**body, "consent": True}, headers=bearer(token))
+    assert booked.status_code == 201
+    db = connect(app.config["DATABASE"])
+    try:
+        assert outbox.counts(db)["pending"] == 1
+        assert db.execute("SELECT online FROM appointment_contacts").fetchone() == (0,)
+    finally:
+        db.close()
