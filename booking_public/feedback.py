@@ -5,7 +5,9 @@ without the ticket (queue_core.climate). Plain form, no script; any refusal is a
 """
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template, request
+import re
+
+from flask import Blueprint, abort, redirect, render_template, request, url_for
 
 from queue_core.errors import InvalidInput, InvalidTransition, NotFound
 from web.engine import get_engine
@@ -40,3 +42,15 @@ def ask(token: str):
         return render_template("buchen/feedback.html", office=office, ticket=ticket, scores=SCORES, source=source,
                                thanks=True)
     return render_template("buchen/feedback.html", office=office, ticket=ticket, scores=SCORES, source=source)
+
+
+@bp.route("/rueckmeldung", methods=["GET", "POST"])
+def kiosk_exit():
+    """At the kiosk's exit: the visitor scans the QR on their ticket (the phone page's address)."""
+    office = get_engine().office
+    if request.method == "POST":
+        match = re.search(r"/t/([A-Za-z0-9_-]{8,64})", request.form.get("scanned", "")[:500])
+        if match:
+            return redirect(url_for("feedback.ask", token=match.group(1), source="kiosk"))
+        return render_template("buchen/feedback_scan.html", office=office, refused=True), 422
+    return render_template("buchen/feedback_scan.html", office=office)

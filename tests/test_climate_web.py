@@ -83,3 +83,18 @@ def test_before_after_report_and_csv_show_the_answer_and_the_note(app, client, c
     assert rows["incidents.security_called"]["before"] == "1" and rows["incidents.total"]["before_n"] == "1"
     assert client.get("/reports/vorher-nachher?change=gestern").status_code == 422
     assert app.test_client().get(f"/reports/vorher-nachher?change={change}").status_code == 302
+
+
+def test_the_kiosk_asks_at_the_exit_by_the_tickets_qr(app, client):
+    ticket = serve(app)
+    assert 'id="feedback-exit"' in client.get("/?lang=de").get_data(as_text=True)
+    scanned = client.post("/rueckmeldung", data={"scanned": f"http://amt.example/t/{ticket.token}?lang=de"})
+    assert scanned.status_code == 302 and scanned.headers["Location"].endswith("source=kiosk")
+    answered = client.post(f"/t/{ticket.token}/rueckmeldung", data={"score": "5", "source": "kiosk"})
+    assert 'id="back-to-start"' in answered.get_data(as_text=True)
+    assert client.post("/rueckmeldung", data={"scanned": "K7M4-QXZ9"}).status_code == 422
+    from queue_core import connect
+
+    db = connect(app.config["DATABASE"])
+    assert db.execute("SELECT source, score FROM feedback").fetchall() == [("kiosk", 5)]
+    db.close()
