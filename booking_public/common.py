@@ -84,19 +84,20 @@ def book(data: dict[str, Any], language: str | None) -> tuple[Appointment, Any]:
     """The one booking path of the page and the API: checks the concern and horizon, then books."""
     service = online_service(data.get("service"))
     starts_at, staff = parse_slot(data.get("slot"))
-    name = ", ".join(p for p in (_text(data.get("surname")), _text(data.get("first_name"))) if p)
+    name = ", ".join(p for p in (_text(data, "surname"), _text(data, "first_name")) if p)
     return get_engine().book_online(
-        service=service.key, starts_at=starts_at, staff=staff, name=name, email=_text(data.get("email")),
-        mobile=_text(data.get("mobile")), consent=data.get("consent") in (True, "1", "on", "yes"),
+        service=service.key, starts_at=starts_at, staff=staff, name=name, email=_text(data, "email"),
+        mobile=_text(data, "mobile"), consent=data.get("consent") in (True, "1", "on", "yes"),
         language=normalise_language(language) or "de", latest=horizon(),
         max_open=int(current_app.config["ONLINE_OPEN_PER_CONTACT"]))
 
 
-def _text(value: Any, limit: int = 254) -> str:
+def _text(data: dict[str, Any], key: str, limit: int = 254) -> str:
+    value = data.get(key)
     if value is None:
         return ""
     if not isinstance(value, str):
-        raise InvalidInput("expected text", field="name")
+        raise InvalidInput("expected text", field="name" if key in ("surname", "first_name") else key)
     return value.strip()[:limit]
 
 

@@ -5,10 +5,11 @@ strict CSP. The self-service pages are reached only by the unguessable token in 
 """
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, url_for
-from flask_babel import get_locale, gettext
+from flask_babel import format_date, get_locale, gettext
 from flask_limiter.errors import RateLimitExceeded
 
 from queue_core.codes import format_code
@@ -69,10 +70,7 @@ def _slots_page(service, form: dict[str, Any], error: QueueError | None = None, 
 
 
 def _by_day(slots: list[dict[str, Any]]) -> list[tuple[str, list[dict[str, Any]]]]:
-    from datetime import date
-
-    from flask_babel import format_date
-
+    """Slots grouped under their day, spelled out in the visitor's language."""
     days: dict[str, list[dict[str, Any]]] = {}
     for slot in slots:
         days.setdefault(slot["date"], []).append(slot)

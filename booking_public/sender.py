@@ -35,6 +35,8 @@ def run_once(app: Flask, who: str | None = None) -> dict[str, int]:
     config = app.config
     done = {"reminders": 0, "sent": 0, "failed": 0}
     base_url = config.get("KIOSK_PUBLIC_URL") or "http://localhost:5000/"
+    # Links in notices are absolute: url_for needs a request's host, so the tick runs inside one
+    # made for the public address (KIOSK_PUBLIC_URL), the same links a visitor's request would get.
     with app.test_request_context("/", base_url=base_url):
         engine = g.engine = open_engine(app)
         lease = timedelta(seconds=float(config["NOTIFY_TIMEOUT_S"]) * 2)
