@@ -2,22 +2,43 @@
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
+import time
 
 import pytest
+from aiosmtpd.controller import Controller
 
-from conftest import LiveServer, assert_accessible, server_env
+from conftest import LiveServer, assert_accessible, free_port, server_env
+from test_notices import Inbox
 
 
 @pytest.fixture(scope="module")
 def buchen_server(tmp_path_factory):
+    """The real server, sending through a real SMTP server on loopback started by the test."""
     folder = tmp_path_factory.mktemp("buchen-live")
+    inbox = Inbox()
+    smtp = Controller(inbox, hostname="127.0.0.1", port=free_port())
+    smtp.start()
+    port = free_port()
     env = server_env(folder / "live.db", TERMINPRAXIS_ONLINE_BY_POST=json.dumps({"unterlagen": ["Heizkostenabrechnung"]}),
-                     TERMINPRAXIS_POSTAL_ADDRESS="Rathaus Musterstadt\nMarkt 1")
-    server = LiveServer("run_kiosk.py", env).start()
+                     TERMINPRAXIS_POSTAL_ADDRESS="Rathaus Musterstadt\nMarkt 1",
+                     TERMINPRAXIS_SMTP_HOST="127.0.0.1", TERMINPRAXIS_SMTP_PORT=str(smtp.port),
+                     TERMINPRAXIS_NOTIFY_INTERVAL_S="0.3", TERMINPRAXIS_KIOSK_PUBLIC_URL=f"http://127.0.0.1:{port}")
+    server = LiveServer("run_kiosk.py", env, port=port).start()
     server.db_path = folder / "live.db"
+    server.inbox = inbox
     yield server
     server.stop()
+    smtp.stop()
+
+
+def wait_for_mail(inbox: Inbox, count: int, timeout: float = 20):
+    deadline = time.monotonic() + timeout
+    while len(inbox.messages) < count and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert len(inbox.messages) >= count, "no mail arrived"
+    return inbox.messages[count - 1]
 
 
 def test_arabic_visitor_follows_the_triage_then_books_and_cancels(browser, buchen_server, artifacts):
@@ -48,10 +69,15 @@ def test_arabic_visitor_follows_the_triage_then_books_and_cancels(browser, buche
     assert len(code) == 9 and page.locator("img.qr").is_visible()
     assert "Haddad" not in page.content()  # the link's page shows no name
     page.screenshot(path=str(artifacts / "buchen-booked-ar.png"), full_page=True)
+    mail = wait_for_mail(buchen_server.inbox, 1)
+    assert mail["To"] == "haddad@example.org" and "تم حجز موعدك" in mail["Subject"]
+    link = re.search(r"http://127\.0\.0\.1:\d+/buchen/termin/\S+", mail.get_body(("plain",)).get_content()).group(0)
+    assert link == page.locator("#manage-link").inner_text()  # the mail's link is the page's own
     ics = page.request.get(buchen_server.url + page.locator("#ics").get_attribute("href"))
     assert ics.ok and code in ics.text().replace("\r\n ", "")
     page.locator("#cancel").click()
     page.locator("#cancelled").wait_for()
+    assert "تم إلغاء موعدك" in wait_for_mail(buchen_server.inbox, 2)["Subject"]
     page.goto(f"{buchen_server.url}/buchen/weiterbewilligung?surname=Haddad&book=1")
     assert page.locator(f"#slots input[value='{slot}']").count() == 1  # the freed slot is offered again
 
