@@ -13,9 +13,9 @@ from sqlite_utils import Database
 
 from .climate import climate_figures
 from .errors import InvalidInput
-from .facts import make_period
+from .facts import load_facts, make_period
 from .office import Office
-from .stats import evaluate
+from .stats import describe, evaluate
 
 MAX_DAYS = 3 * 366
 
@@ -31,7 +31,7 @@ def compare(db: Database, office: Office, change: date, first: date, last: date)
     rows = [{"figure": name, "before": figures["before"][name][0], "before_n": figures["before"][name][1],
              "after": figures["after"][name][0], "after_n": figures["after"][name][1]}
             for name in figures["before"]]
-    return {"change": change.isoformat(), "rows": rows,
+    return {"change": change.isoformat(), "rows": rows, "weeks": weekly(db, office, first, last),
             "periods": {side: {"from": a.isoformat(), "to": b.isoformat()} for side, (a, b) in periods.items()}}
 
 
@@ -65,3 +65,28 @@ def _figures(db: Database, office: Office, first: date, last: date) -> dict[str,
     for incident in ("verbal_aggression", "threat", "security_called"):
         out[f"incidents.{incident}"] = (climate["incidents"]["total"][incident], climate["incidents"]["total"]["count"])
     return out
+
+
+def weekly(db: Database, office: Office, first: date, last: date) -> list[dict[str, Any]]:
+    """The climate over time beside the waits: one row per calendar week, by appointment vs walk-in."""
+    tickets = load_facts(db, office, make_period(first, last, office.location)).tickets
+    rows = []
+    monday = first - timedelta(days=first.weekday())
+    while monday <= last:
+        sunday = monday + timedelta(days=6)
+        lo, hi = max(first, monday), min(last, sunday)
+        climate = climate_figures(db, office.location, lo, hi)
+        row: dict[str, Any] = {"week": f"{monday.isocalendar().year}-W{monday.isocalendar().week:02d}"}
+        for kind in ("appointment", "walk_in"):
+            waits = describe(t.wait for t in tickets if t.kind == kind and lo <= t.day <= hi and t.wait is not None)
+            row[f"wait_median_min.{kind}"] = None if waits.median is None else round(waits.median, 1)
+            row[f"visits.{kind}"] = waits.n
+            row[f"feedback_mean.{kind}"] = climate["feedback"][kind]["mean"]
+            row[f"feedback_n.{kind}"] = climate["feedback"][kind]["count"]
+            rated = climate["climate"][kind]
+            row[f"climate_tense_share.{kind}"] = (round((rated["tense"] + rated["heated"]) / rated["count"], 3)
+                                                  if rated["count"] else None)
+            row[f"incidents.{kind}"] = climate["incidents"][kind]["total"]
+        rows.append(row)
+        monday += timedelta(days=7)
+    return rows

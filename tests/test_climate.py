@@ -70,3 +70,14 @@ def test_before_after_compares_with_the_numbers_behind(engine, clock):
     assert rows["wait_median_min.walk_in"]["before_n"] == 1
     with pytest.raises(InvalidInput):
         compare(engine.db, engine.office, day - timedelta(days=30), day - timedelta(days=7), day)
+
+
+def test_weekly_rows_put_the_climate_beside_the_waits(engine, clock):
+    first = serve_walk_in(engine)
+    engine.record_feedback(first.token, 3)
+    day = local_day(engine.office, engine.now())
+    report = compare(engine.db, engine.office, day + timedelta(days=7), day - timedelta(days=3), day + timedelta(days=8))
+    week = next(w for w in report["weeks"] if w["visits.walk_in"])
+    assert week["feedback_mean.walk_in"] == 3.0 and week["feedback_n.walk_in"] == 1
+    assert week["wait_median_min.walk_in"] is not None and week["visits.appointment"] == 0
+    assert len(report["weeks"]) == 3
