@@ -45,8 +45,17 @@ class Contact:
     online: bool
 
 
+def storable(text: str, field: str) -> str:
+    """Text SQLite can store: JSON lets lone surrogates ("\\ud800") through, UTF-8 refuses them."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise InvalidInput("the text contains characters that cannot be stored", field=field) from None
+    return text
+
+
 def normalise_email(text: str | None) -> str | None:
-    value = (text or "").strip()
+    value = storable((text or "").strip(), "email")
     if not value:
         return None
     if len(value) > 254 or not EMAIL.match(value):
@@ -99,7 +108,7 @@ class OnlineBooking(EngineBase):
 
         Refuses a slot after ``latest`` (the online horizon), contact without consent, and a
         contact that already holds ``max_open`` open bookings."""
-        name = " ".join(str(name or "").split())
+        name = storable(" ".join(str(name or "").split()), "name")
         if not name or len(name) > NAME_MAX:
             raise InvalidInput("please give your name", field="name")
         email, mobile = checked_contact(email, mobile, consent)

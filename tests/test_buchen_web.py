@@ -139,3 +139,11 @@ def test_a_phone_booking_with_consented_contact_queues_a_confirmation_and_gets_a
         assert db.execute("SELECT online FROM appointment_contacts").fetchone() == (0,)
     finally:
         db.close()
+
+
+def test_lone_surrogates_are_refused_not_a_500(client):
+    slot = a_slot(client)
+    for extra in ('"surname": "\\ud800"', '"surname": "M", "email": "\\ud800@example.org", "consent": true'):
+        response = client.post("/api/v1/online/bookings", content_type="application/json",
+                               data='{"service": "weiterbewilligung", "slot": "%s", %s}' % (slot, extra))
+        assert response.status_code == 422 and response.get_json()["error"]["code"] == "invalid"
