@@ -7,6 +7,7 @@ taps the climate of the visit just served and any incident; no names, no free te
 """
 from __future__ import annotations
 
+import secrets
 from datetime import date
 from typing import Any
 
@@ -37,10 +38,12 @@ class Climate(EngineBase):
             if self.db.execute("INSERT OR IGNORE INTO feedback_given (ticket_id) VALUES (?)",
                                (ticket.id,)).rowcount == 0:
                 raise InvalidTransition("this visit has been answered already", state="answered")
-            self.db.execute("INSERT INTO feedback (location, day, kind, score, source, language)"
-                            " VALUES (?, ?, ?, ?, ?, ?)",
-                            (ticket.location, ticket.day, ticket.kind, score, source, ticket.language))
-            self._event(now, "feedback_given", kind=ticket.kind, source=source)
+            # A random id: the order of the rows must not line up with the events' times either.
+            self.db.execute("INSERT INTO feedback (id, location, day, kind, score, source, language)"
+                            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                            (secrets.randbits(62), ticket.location, ticket.day, ticket.kind, score, source,
+                             ticket.language))
+            self._event(now, "feedback_given", kind=ticket.kind, source=source)  # without the score
 
     def note_climate(self, staff: str, climate: str | None = None, incident: str | None = None) -> int:
         """The caseworker's note on the visit they called last today; returns that ticket's id.
