@@ -147,3 +147,15 @@ def test_lone_surrogates_are_refused_not_a_500(client):
         response = client.post("/api/v1/online/bookings", content_type="application/json",
                                data='{"service": "weiterbewilligung", "slot": "%s", %s}' % (slot, extra))
         assert response.status_code == 422 and response.get_json()["error"]["code"] == "invalid"
+
+
+def test_the_report_counts_the_online_triage_apart_from_the_phone(app, client):
+    from test_desk_support import make_staff, sign_in
+
+    client.post("/api/v1/online/no-visit", json={"service": "unterlagen"})
+    make_staff(app, "leitung", role="admin")
+    admin = app.test_client()
+    sign_in(admin, "leitung")
+    html = admin.get("/reports?from=2026-11-23&to=2026-11-23").get_data(as_text=True)
+    assert re.search(r'<span id="online-triage">[^<]*\(online\) 1</span>', html)
+    assert re.search(r"kein Besuch nötig \(Telefon\)\s*0", html)

@@ -6,7 +6,7 @@ import io
 import re
 from datetime import timedelta
 
-from test_desk_support import csrf_from, make_staff, sign_in
+from test_desk_support import make_staff, sign_in
 
 from queue_core.schedule import local_day
 
