@@ -202,3 +202,14 @@ def _demo_office():
 
     with DEMO_CONFIG.open("rb") as handle:
         return Office.from_mapping(tomllib.load(handle))
+
+
+def test_send_notices_once_reports_the_outbox_per_state(tmp_path):
+    from click.testing import CliRunner
+
+    from web.cli import cli
+
+    env = {"TERMINPRAXIS_DATABASE": str(tmp_path / "cli.db"), "TERMINPRAXIS_CONFIG": str(DEMO_CONFIG)}
+    result = CliRunner().invoke(cli, ["send-notices", "--once"], env=env)
+    assert result.exit_code == 0, result.output
+    assert "sent 0" in result.output and "outbox: pending 0, sending 0, sent 0" in result.output

@@ -168,5 +168,12 @@ def send_notices_command(once: bool) -> None:
         done = run_once(current_app._get_current_object())
         click.echo(f"reminders queued {done['reminders']}, sent {done['sent']}, failed {done['failed']}")
         if once:
+            from queue_core import outbox
+
+            engine = _engine()
+            try:
+                click.echo("outbox: " + ", ".join(f"{state} {n}" for state, n in outbox.counts(engine.db).items()))
+            finally:
+                engine.db.close()
             return
         time.sleep(float(current_app.config["NOTIFY_INTERVAL_S"]))
