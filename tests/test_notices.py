@@ -213,3 +213,28 @@ def test_send_notices_once_reports_the_outbox_per_state(tmp_path):
     result = CliRunner().invoke(cli, ["send-notices", "--once"], env=env)
     assert result.exit_code == 0, result.output
     assert "sent 0" in result.output and "outbox: pending 0, sending 0, sent 0" in result.output
+
+
+def test_a_move_by_the_link_sends_the_new_time_with_a_replacing_ics(notice_app, smtp):
+    client = notice_app.test_client()
+    booking, slot = book_via_api(client, lang="en", email="h@example.org")
+    send(notice_app)
+    page = client.get(f"/buchen/termin/{booking['token']}/verlegen").get_data(as_text=True)
+    later = re.findall(r'name="slot" value="([^"]+)"', page)[5]
+    assert client.post(f"/buchen/termin/{booking['token']}/verlegen", data={"slot": later}).status_code == 302
+    assert send(notice_app)["sent"] == 1
+    moved, first = smtp.messages[-1], smtp.messages[0]
+    assert moved["Subject"].startswith("Your appointment was moved")
+    new_start = datetime.fromisoformat(later.split("|")[0].replace("Z", "+00:00"))
+    uid = [Calendar.from_ical(m.get_payload()[1].get_content()).walk("VEVENT")[0] for m in (first, moved)]
+    assert uid[0]["uid"] == uid[1]["uid"] and uid[1].decoded("dtstart") == new_start
+
+
+@pytest.mark.parametrize("template,content_type,expected", [
+    ('{"to": "$to", "text": "$text"}', "application/json", b'{"to": "+4915", "text": "Termin \\"B\\" \xc3\xa4"}'),
+    ("to=$to&msg=$text", "application/x-www-form-urlencoded", b"to=%2B4915&msg=Termin%20%22B%22%20%C3%A4"),
+])
+def test_the_sms_body_template_escapes_for_its_format(template, content_type, expected):
+    from booking_public.transport import sms_body
+
+    assert sms_body(template, "+4915", 'Termin "B" ä') == (expected, content_type)
