@@ -45,9 +45,16 @@ def horizon() -> datetime:
 
 
 def initial_of(surname: str | None) -> str | None:
-    """The letter that decides the responsible caseworker: the surname's first."""
+    """The letter that decides the responsible caseworker: the surname's first.
+
+    The office files surnames in Latin letters (as on the residence permit); a surname typed in
+    another script is refused with that request rather than booked with the wrong caseworker."""
     text = (surname or "").strip()
-    return normalise_initial(text[:1]) if text else None
+    try:
+        return normalise_initial(text[:1]) if text else None
+    except InvalidInput:
+        raise InvalidInput("please write the surname in Latin letters, as in your ID", field="surname",
+                           reason="latin_letters") from None
 
 
 def slots_for(service: str, surname: str | None) -> list[dict[str, Any]]:
@@ -84,6 +91,10 @@ def book(data: dict[str, Any], language: str | None) -> tuple[Appointment, Any]:
     """The one booking path of the page and the API: checks the concern and horizon, then books."""
     service = online_service(data.get("service"))
     starts_at, staff = parse_slot(data.get("slot"))
+    caseworker = get_engine().office.staff.get(staff)
+    if caseworker is None or not caseworker.handles_initial(initial_of(_text(data, "surname"))):
+        raise InvalidInput("that time belongs to a caseworker who is not responsible for this surname",
+                           field="slot")
     name = ", ".join(p for p in (_text(data, "surname"), _text(data, "first_name")) if p)
     return get_engine().book_online(
         service=service.key, starts_at=starts_at, staff=staff, name=name, email=_text(data, "email"),

@@ -59,11 +59,18 @@ def concern(service: str):
     surname = request.args.get("surname", "").strip()[:100]
     if not surname:
         return _page("buchen/surname.html", service=chosen)
+    try:
+        common.initial_of(surname)
+    except QueueError:
+        return _page("buchen/surname.html", 422, service=chosen, surname=surname, latin=True)
     return _slots_page(chosen, {"surname": surname})
 
 
 def _slots_page(service, form: dict[str, Any], error: QueueError | None = None, status: int = 200):
-    slots = common.slots_for(service.key, form.get("surname"))
+    try:
+        slots = common.slots_for(service.key, form.get("surname"))
+    except QueueError:  # a surname in another script: ask for it in Latin letters
+        return _page("buchen/surname.html", 422, service=service, surname=form.get("surname"), latin=True)
     return _page("buchen/slots.html", status, service=service, days=_by_day(slots), form=form,
                  error=error and error.code, error_field=error and error.details.get("field"),
                  limit=error and error.details.get("limit"))

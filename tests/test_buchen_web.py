@@ -159,3 +159,19 @@ def test_the_report_counts_the_online_triage_apart_from_the_phone(app, client):
     html = admin.get("/reports?from=2026-11-23&to=2026-11-23").get_data(as_text=True)
     assert re.search(r'<span id="online-triage">[^<]*\(online\) 1</span>', html)
     assert re.search(r"kein Besuch nötig \(Telefon\)\s*0", html)
+
+
+def test_a_surname_in_another_script_is_asked_for_in_latin_letters(client):
+    page = client.get("/buchen/weiterbewilligung", query_string={"surname": "حداد", "book": "1", "lang": "ar"})
+    assert page.status_code == 422 and 'id="latin"' in page.get_data(as_text=True)
+    assert client.get("/buchen/weiterbewilligung", query_string={"surname": "Ğül", "book": "1"}).status_code == 200
+    slot = a_slot(client)
+    refused = client.post("/buchen/weiterbewilligung", data={"surname": "Шевченко", "slot": slot})
+    assert refused.status_code == 422 and 'id="latin"' in refused.get_data(as_text=True)
+
+
+def test_a_slot_of_a_caseworker_not_responsible_for_the_surname_is_refused(client):
+    other = client.get("/api/v1/online/slots?service=weiterbewilligung&surname=Albers").get_json()["slots"][0]
+    refused = client.post("/api/v1/online/bookings", json={"service": "weiterbewilligung", "slot": other["value"],
+                                                            "surname": "Muster"})
+    assert refused.status_code == 422 and refused.get_json()["error"]["field"] == "slot"
