@@ -26,7 +26,7 @@ setup: $(VENV)/.installed static/vendor/.installed translations
 
 # Compile each surface's message catalogues (.po → .mo).
 translations: $(VENV)/.installed
-	@for d in kiosk display desk; do \
+	@for d in kiosk display desk booking_public; do \
 		if [ -n "$$(ls $$d/translations/*/LC_MESSAGES/*.po 2>/dev/null)" ]; then \
 			$(BIN)/pybabel compile -d $$d/translations || exit 1; \
 		fi; \

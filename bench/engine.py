@@ -20,14 +20,19 @@ MONDAY_0830 = datetime(2026, 11, 23, 7, 30, tzinfo=timezone.utc)
 
 
 def bench_office(staff: int = 5) -> Office:
-    return Office.from_mapping({
+    return Office.from_mapping(bench_mapping(staff))
+
+
+def bench_mapping(staff: int = 5) -> dict:
+    """The benchmark office as configuration (bench.notices builds an app from it)."""
+    return {
         "location": "bench", "hours": {d: "00:00-24:00" for d in ("mon", "tue", "wed", "thu", "fri")},
         "walk_in_cutoff_min": 0,
         "services": [{"key": "kurz", "name": "Kurz", "prefix": "W", "minutes": 1},
                      {"key": "termin", "name": "Termin", "prefix": "E", "minutes": 20}],
         "desks": [{"key": f"D{i}", "room": f"Zimmer {i}"} for i in range(staff)],
         "staff": [{"username": f"sb{i}", "name": f"SB {i}"} for i in range(staff)],
-    })
+    }
 
 
 def check_ins_per_second(folder: Path, synchronous: str, count: int = 2000) -> tuple[float, float]:

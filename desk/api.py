@@ -117,7 +117,9 @@ def book_from(data: dict, actor: str):
         duration_min=None if duration in (None, "") else int_field(duration, "duration_min", 1, 480),
         name=text_field(data, "name", required=True), birth_date=text_field(data, "birth_date"),
         phone=text_field(data, "phone"), concern=text_field(data, "concern"), notes=text_field(data, "notes"),
-        documents=documents_field(data.get("documents")), language=text_field(data, "language"), actor=actor)
+        documents=documents_field(data.get("documents")), language=text_field(data, "language"), actor=actor,
+        email=text_field(data, "email"), mobile=text_field(data, "mobile"),
+        consent=data.get("consent") in (True, "1", "on"))
 
 
 def no_visit_from(data: dict, actor: str):

@@ -48,6 +48,9 @@ def day_appointments(engine: Engine, day: date, staff: str | None = None) -> lis
     for item in views.day_appointments(engine.db, engine.office, day, staff):
         ticket = {"number": item.ticket_number, "state": item.ticket_state} if item.ticket_number else None
         result.append(appointment_json(engine, item.appointment, ticket))
+    online = engine.online_ids([a["id"] for a in result])
+    for entry in result:
+        entry["online"] = entry["id"] in online  # staff see which bookings came online
     return result
 
 

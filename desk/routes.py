@@ -7,9 +7,9 @@ import segno
 from flask import (Blueprint, Response, abort, current_app, redirect, render_template, request, session,
                    url_for)
 from flask_babel import force_locale, gettext as _
-from icalendar import Calendar, Event as IcsEvent
 
 from queue_core import accounts
+from queue_core.calendar_file import appointment_ics
 from queue_core.codes import format_code
 from queue_core.errors import QueueError
 from queue_core.schedule import hours_text, wall_clock
@@ -153,7 +153,8 @@ def booking():
 def _booking_form() -> dict:
     form = request.form
     data = {k: form.get(k) for k in ("name", "service", "staff", "starts_at", "concern", "notes",
-                                     "phone", "birth_date", "language", "duration_min")}
+                                     "phone", "birth_date", "language", "duration_min", "email", "mobile",
+                                     "consent")}
     data["documents"] = [d for d in form.getlist("documents") if d.strip()][:30]
     extra = (form.get("documents_other") or "").strip()
     if extra:
@@ -266,23 +267,13 @@ def ics(appointment_id: int):
     engine, appointment = _appointment_for_slip(appointment_id)
     office = engine.office
     service = office.services.get(appointment.service)
-    calendar = Calendar()
-    calendar.add("prodid", "-//Terminpraxis//Termin//DE")
-    calendar.add("version", "2.0")
-    event = IcsEvent()
-    event.add("uid", f"appointment-{appointment.id}-{appointment.code}@terminpraxis")
-    event.add("dtstamp", engine.now())
-    event.add("dtstart", appointment.starts_at)
-    event.add("dtend", appointment.starts_at + timedelta(minutes=appointment.duration_min))
-    event.add("summary", f"Termin: {office.name} – {service.name if service else appointment.service}")
     lines = [f"Termincode: {format_code(appointment.code)}",
              "Bitte am Eingang am Terminal mit dem Code oder QR-Code anmelden."]
     if appointment.documents:
         lines.append("Bitte mitbringen: " + ", ".join(appointment.documents))
     if office.phone:
         lines.append(f"Absagen oder verlegen: {office.phone}")
-    event.add("description", "\n".join(lines))
-    event.add("location", office.name)
-    calendar.add_component(event)
-    return Response(calendar.to_ical(), mimetype="text/calendar",
+    data = appointment_ics(office, appointment, engine.now(),
+                           f"Termin: {office.name} – {service.name if service else appointment.service}", lines)
+    return Response(data, mimetype="text/calendar",
                     headers={"Content-Disposition": f'attachment; filename="termin-{appointment.id}.ics"'})

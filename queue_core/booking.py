@@ -4,11 +4,13 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Iterable
 
+from . import outbox
 from .base import EngineBase
 from .clock import as_utc, to_db
 from .codes import code_hash, new_code
 from .errors import InvalidInput, SlotTaken
 from .models import Appointment
+from .online import attach_contact, checked_contact
 from .schedule import fits_hours, local_day
 from .store import dumps, one
 
@@ -19,29 +21,47 @@ class Booking(EngineBase):
                          birth_date: str | None = None, phone: str | None = None,
                          concern: str | None = None, notes: str | None = None,
                          documents: Iterable[str] = (), language: str | None = None,
-                         actor: str | None = None) -> Appointment:
-        """Book an appointment in office hours; refuses a slot that overlaps the caseworker's others."""
+                         actor: str | None = None, email: str | None = None, mobile: str | None = None,
+                         consent: bool = False) -> Appointment:
+        """Book an appointment in office hours; refuses a slot that overlaps the caseworker's others.
+
+        With an e-mail address or mobile number (and the caller's consent) the confirmation, the
+        reminder and any notice go there, and the caller gets a self-service link."""
         starts_at, minutes = self._check_slot(service, staff, starts_at, duration_min)
+        email, mobile = checked_contact(email, mobile, consent)
         with self._command() as now:
-            if starts_at < now:
-                raise InvalidInput("the appointment lies in the past", field="starts_at")
-            if staff is not None:
-                self._refuse_overlap(staff, starts_at, minutes)
-            code = self._unused_code()
-            cursor = self.db.execute(
-                "INSERT INTO appointments (code, code_hash, location, service, staff, starts_at,"
-                " duration_min, state, name, birth_date, phone, concern, notes, documents, language,"
-                " booked_at, booked_by) VALUES (?, ?, ?, ?, ?, ?, ?, 'booked', ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (code, code_hash(code), self.office.location, service, staff, to_db(starts_at), minutes,
-                 name, birth_date, phone, concern, notes,
-                 dumps([documents] if isinstance(documents, str) else list(documents)), language,
-                 to_db(now), actor),
-            )
-            appointment_id = int(cursor.lastrowid)
-            self._event(now, "appointment_booked", appointment_id=appointment_id, actor=actor,
-                        service=service, staff=staff, starts_at=to_db(starts_at), minutes=minutes,
-                        lead_days=(local_day(self.office, starts_at) - local_day(self.office, now)).days)
+            appointment_id = self._insert_appointment(
+                now, service=service, starts_at=starts_at, staff=staff, minutes=minutes, name=name,
+                birth_date=birth_date, phone=phone, concern=concern, notes=notes, documents=documents,
+                language=language, actor=actor)
+            if email or mobile:
+                attach_contact(self.db, now, appointment_id, email, mobile, online=False)
         return self.appointment(appointment_id)
+
+    def _insert_appointment(self, now: datetime, *, service: str, starts_at: datetime, staff: str | None,
+                            minutes: int, name: str | None, birth_date: str | None, phone: str | None,
+                            concern: str | None, notes: str | None, documents: Iterable[str],
+                            language: str | None, actor: str | None) -> int:
+        """The booking inside an open command (slot checked by ``_check_slot``): row and event, its id."""
+        if starts_at < now:
+            raise InvalidInput("the appointment lies in the past", field="starts_at")
+        if staff is not None:
+            self._refuse_overlap(staff, starts_at, minutes)
+        code = self._unused_code()
+        cursor = self.db.execute(
+            "INSERT INTO appointments (code, code_hash, location, service, staff, starts_at,"
+            " duration_min, state, name, birth_date, phone, concern, notes, documents, language,"
+            " booked_at, booked_by) VALUES (?, ?, ?, ?, ?, ?, ?, 'booked', ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (code, code_hash(code), self.office.location, service, staff, to_db(starts_at), minutes,
+             name, birth_date, phone, concern, notes,
+             dumps([documents] if isinstance(documents, str) else list(documents)), language,
+             to_db(now), actor),
+        )
+        appointment_id = int(cursor.lastrowid)
+        self._event(now, "appointment_booked", appointment_id=appointment_id, actor=actor,
+                    service=service, staff=staff, starts_at=to_db(starts_at), minutes=minutes,
+                    lead_days=(local_day(self.office, starts_at) - local_day(self.office, now)).days)
+        return appointment_id
 
     def _check_slot(self, service: str, staff: str | None, starts_at: datetime,
                     duration_min: int | None) -> tuple[datetime, int]:
@@ -80,6 +100,7 @@ class Booking(EngineBase):
             self._event(now, "appointment_rebooked", appointment_id=appointment_id, actor=actor,
                         service=moved.service, staff=staff, starts_at=to_db(starts_at), minutes=minutes,
                         previous_starts_at=to_db(current.starts_at), previous_staff=current.staff)
+            outbox.enqueue(self.db, now, appointment_id, "moved")
         return moved
 
     def _refuse_overlap(self, staff: str, starts_at: datetime, minutes: int, besides: int = 0) -> None:
@@ -104,6 +125,7 @@ class Booking(EngineBase):
             appointment = self._move_appointment(appointment_id, ("booked",), state="cancelled", closed_at=now)
             self._event(now, "appointment_cancelled", appointment_id=appointment_id, actor=actor,
                         service=appointment.service, staff=appointment.staff)
+            outbox.enqueue(self.db, now, appointment_id, "cancelled")
         return appointment
 
     def resolve_by_post(self, appointment_id: int, actor: str | None = None) -> Appointment:

@@ -7,9 +7,11 @@ from __future__ import annotations
 from .audit import AccessLog
 from .booking import Booking
 from .calls import Calls
+from .climate import Climate
 from .intake import Intake
+from .online import OnlineBooking
 from .printing import Printing
 
 
-class Engine(Booking, Intake, Calls, AccessLog, Printing):
+class Engine(Booking, Intake, Calls, AccessLog, Printing, OnlineBooking, Climate):
     """Book, check in, call and close visits for one office location, and log who read personal data."""

@@ -151,6 +151,7 @@ class AppointmentFacts:
     day: date
     lead_days: int
     no_visit: bool = False  # a call recorded as "no visit needed" (Booking.record_no_visit), not a booking
+    online: bool = False  # booked, or triaged to the post, online (actor "online", queue_core.online)
 
 
 @dataclass(frozen=True)
@@ -216,13 +217,14 @@ def load_facts(db: Database, office: Office, period: Period) -> Facts:
         "SELECT appointment_id FROM events WHERE at >= ? AND at < ? AND kind = 'no_visit_needed'"
         + where_location, (low, high, *loc)).fetchall()}
     appointments = []
-    for aid, service, staff, state, starts, booked in db.execute(
-            "SELECT id, service, staff, state, starts_at, booked_at FROM appointments"
+    for aid, service, staff, state, starts, booked, booked_by in db.execute(
+            "SELECT id, service, staff, state, starts_at, booked_at, booked_by FROM appointments"
             " WHERE starts_at >= ? AND starts_at < ?" + where_location + " ORDER BY starts_at, id",
             (low, high, *loc)).fetchall():
         day = local_day(office, from_db(starts))
         appointments.append(AppointmentFacts(aid, service, staff, state, day,
-                                             (day - local_day(office, from_db(booked))).days, aid in no_visit))
+                                             (day - local_day(office, from_db(booked))).days, aid in no_visit,
+                                             booked_by == "online"))
     stops = []
     for at, data in db.execute(
             "SELECT at, data FROM events WHERE at >= ? AND at < ? AND kind = 'intake_stopped'" + where_location

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import time
 from typing import Any, Mapping
@@ -226,11 +227,11 @@ def _caseworker(raw: Mapping[str, Any], services: Mapping[str, Service]) -> Case
 
 
 def normalise_initial(initial: str | None) -> str | None:
-    """The surname's first letter as the office files it: upper case, umlauts folded (Ä→A)."""
+    """The surname's first letter as the office files it: upper case, accents folded (Ä→A, Ğ→G, Ø→O)."""
     if initial is None or str(initial).strip() == "":
         return None
     letter = str(initial).strip()[0].upper()
-    letter = {"Ä": "A", "Ö": "O", "Ü": "U"}.get(letter, letter)
+    letter = {"Ø": "O", "Æ": "A", "Ł": "L"}.get(letter, unicodedata.normalize("NFKD", letter)[:1])
     if not ("A" <= letter <= "Z"):
         raise InvalidInput("the initial must be a letter A–Z", field="initial")
     return letter

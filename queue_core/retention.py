@@ -9,6 +9,7 @@ from sqlite_utils import Database
 from . import store
 from .base import EngineBase
 from .clock import to_db
+from .online import purge_contacts
 from .states import EventKind
 
 
@@ -58,8 +59,9 @@ def purge(engine: EngineBase, batch: int = PURGE_BATCH) -> PurgeResult:
         db, "DELETE FROM events WHERE seq IN (SELECT seq FROM events WHERE kind = ? AND at < ? LIMIT ?)",
         (ACCESS_LOG_KIND, to_db(now - timedelta(days=engine.office.access_log_retention_days))), batch)
     with engine._command() as at:
+        contacts = purge_contacts(engine, before)
         engine._event(at, EventKind.PURGED, appointments=appointments, tickets=tickets, access_log=access_log,
-                      before=before)
+                      contacts=contacts, before=before)
     db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
     return PurgeResult(appointments, tickets, access_log)
 

@@ -167,10 +167,11 @@ def visits_avoided(tickets: Iterable[TicketFacts], appointments: Iterable[Appoin
     closed with outcome by_post (the follow-up visit is avoided)."""
     appointments = list(appointments)
     by_post = sum(1 for a in appointments if a.state == "by_post" and not a.no_visit)
-    no_visit = sum(1 for a in appointments if a.no_visit)
+    no_visit = sum(1 for a in appointments if a.no_visit and not a.online)
+    online = sum(1 for a in appointments if a.no_visit and a.online)  # the online triage, apart from the phone's
     finished = sum(1 for t in tickets if t.state == "done" and t.outcome == "by_post")
-    return {"appointments_by_post": by_post, "no_visit_needed": no_visit, "finished_by_post": finished,
-            "total": by_post + no_visit + finished}
+    return {"appointments_by_post": by_post, "no_visit_needed": no_visit, "online_triage": online,
+            "finished_by_post": finished, "total": by_post + no_visit + online + finished}
 
 
 def appointment_states(appointments: Iterable[AppointmentFacts]) -> dict[str, int]:

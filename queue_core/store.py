@@ -343,3 +343,84 @@ def m013_staff_session_version(db: Database) -> None:
     """Sessions name the account and this number: raising it ends every session of that account at once
     (sign-out, password, role or disabled account), whichever process or computer holds them."""
     db.execute("ALTER TABLE staff ADD COLUMN session_version INTEGER NOT NULL DEFAULT 0")
+
+
+@migrations()
+def m_issue14_contacts_outbox(db: Database) -> None:
+    """Reaching visitors before the visit (queue_core.online, queue_core.outbox).
+
+    ``appointment_contacts``: the optional e-mail / mobile number a visitor gave with consent, the
+    self-service token of the cancel/rebook link, and whether the booking came online; purged with
+    the appointment's other personal fields. ``outbox``: every notice to send, one row each; ``key``
+    makes enqueueing idempotent, ``state`` records what the sender did (sent rows stay, marked).
+    """
+    db.executescript(
+        """
+        CREATE TABLE IF NOT EXISTS appointment_contacts (
+            appointment_id INTEGER PRIMARY KEY REFERENCES appointments(id),
+            manage_token TEXT NOT NULL UNIQUE,
+            email TEXT,
+            mobile TEXT,
+            contact_key TEXT,
+            consent_at TEXT,
+            online INTEGER NOT NULL DEFAULT 0,
+            created_at TEXT NOT NULL
+        );
+        CREATE INDEX IF NOT EXISTS appointment_contacts_key ON appointment_contacts (contact_key);
+
+        CREATE TABLE IF NOT EXISTS outbox (
+            id INTEGER PRIMARY KEY,
+            key TEXT NOT NULL UNIQUE,
+            appointment_id INTEGER NOT NULL,
+            kind TEXT NOT NULL,
+            channel TEXT NOT NULL,
+            for_start TEXT,
+            state TEXT NOT NULL DEFAULT 'pending',
+            created_at TEXT NOT NULL,
+            due_at TEXT NOT NULL,
+            attempts INTEGER NOT NULL DEFAULT 0,
+            claimed_by TEXT,
+            claimed_at TEXT,
+            sent_at TEXT,
+            last_error TEXT
+        );
+        CREATE INDEX IF NOT EXISTS outbox_due ON outbox (state, due_at);
+        """
+    )
+
+
+@migrations()
+def m_issue14_climate(db: Database) -> None:
+    """The climate of visits (queue_core.climate): anonymous 1–5 answers and the desk's notes.
+
+    ``feedback`` keeps no ticket: only day, kind of visit, score and where it was asked; that a
+    ticket answered is kept apart in ``feedback_given`` (one answer per visit, the score unlinked).
+    ``climate_notes`` is the caseworker's note on one visit: climate and incident, no names.
+    """
+    db.executescript(
+        """
+        CREATE TABLE IF NOT EXISTS feedback (
+            id INTEGER PRIMARY KEY,
+            location TEXT NOT NULL,
+            day TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            score INTEGER NOT NULL CHECK (score BETWEEN 1 AND 5),
+            source TEXT NOT NULL,
+            language TEXT
+        );
+        CREATE INDEX IF NOT EXISTS feedback_day ON feedback (location, day);
+        CREATE TABLE IF NOT EXISTS feedback_given (
+            ticket_id INTEGER PRIMARY KEY
+        );
+        CREATE TABLE IF NOT EXISTS climate_notes (
+            ticket_id INTEGER PRIMARY KEY,
+            location TEXT NOT NULL,
+            day TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            climate TEXT,
+            incident TEXT,
+            noted_at TEXT NOT NULL
+        );
+        CREATE INDEX IF NOT EXISTS climate_notes_day ON climate_notes (location, day);
+        """
+    )

@@ -190,7 +190,7 @@ def test_desk_idle_time(engine, day):
 def test_visits_avoided_lead_time_and_intake_stops(engine, day):
     result = monday(engine)
     summary = result["summary"]
-    assert summary["visits_avoided"] == {"appointments_by_post": 1, "no_visit_needed": 1, "finished_by_post": 1,
+    assert summary["visits_avoided"] == {"appointments_by_post": 1, "no_visit_needed": 1, "online_triage": 0, "finished_by_post": 1,
                                          "total": 3}
     # lead days: six booked on Friday for Monday (3), A7 same day (0), A8 two weeks ahead (14);
     # the "no visit needed" call N1 is no appointment: not in lead times nor appointment counts

@@ -46,6 +46,12 @@ def create_app(test_config: Mapping[str, Any] | None = None, *, surfaces: str = 
         kiosk.init_app(app)
         desk.init_app(app)
         reports.init_app(app)
+        import booking_public
+
+        booking_public.init_app(app)  # after the kiosk: its API shares the kiosk's rate-limit error handler
+        import evaluation
+
+        evaluation.init_app(app)
     from . import openapi  # noqa: F401  (its route joins the API blueprint)
 
     api.init_app(app)  # last, so the surfaces' API routes are on the blueprint when it registers

@@ -153,3 +153,26 @@ def simulate(staff_count: int, appointments: int, walk_ins: int, seed: int, days
 
 def main() -> None:
     cli(prog_name="terminpraxis")
+
+
+@cli.command("send-notices")
+@click.option("--once", is_flag=True, help="Send what is due now and exit (default: keep sending).")
+def send_notices_command(once: bool) -> None:
+    """Send the outbox's confirmations, reminders and notices (the server does this by itself)."""
+    import time
+
+    from booking_public.sender import run_once
+
+    while True:
+        done = run_once(current_app._get_current_object())
+        click.echo(f"reminders queued {done['reminders']}, sent {done['sent']}, failed {done['failed']}")
+        if once:
+            from queue_core import outbox
+
+            engine = _engine()
+            try:
+                click.echo("outbox: " + ", ".join(f"{state} {n}" for state, n in outbox.counts(engine.db).items()))
+            finally:
+                engine.db.close()
+            return
+        time.sleep(float(current_app.config["NOTIFY_INTERVAL_S"]))

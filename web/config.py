@@ -42,6 +42,28 @@ APP_DEFAULTS: dict[str, Any] = {
     "MAX_CONTENT_LENGTH": 1024 * 1024,
     "PUBLIC_ORIGINS": None,
     "SIGN_IN_LIMIT": "10 per 5 minutes",
+    # Online booking (/buchen) and notices to visitors (issue 14; see docs/configuration.md).
+    "ONLINE_BOOKING": True,
+    "ONLINE_BOOKING_DAYS": 14,
+    "ONLINE_SERVICES": [],
+    "ONLINE_BY_POST": {},
+    "POSTAL_ADDRESS": "",
+    "ONLINE_BOOKING_LIMIT": "5 per hour;20 per day",
+    "ONLINE_OPEN_PER_CONTACT": 2,
+    "SMTP_HOST": None,
+    "SMTP_PORT": 25,
+    "SMTP_FROM": "terminpraxis@localhost",
+    "SMTP_USERNAME": None,
+    "SMTP_PASSWORD": None,
+    "SMTP_STARTTLS": False,
+    "SMS_URL": None,
+    "SMS_AUTHORIZATION": None,
+    "SMS_BODY": '{"to": "$to", "text": "$text"}',
+    "REMINDER_LEAD_HOURS": 24,
+    "NOTIFY_INTERVAL_S": 15,
+    "NOTIFY_TIMEOUT_S": 30,
+    "NOTIFY_ATTEMPTS": 5,
+    "NOTIFY_BACKOFF_S": 60,
 }
 
 

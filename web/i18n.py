@@ -11,7 +11,7 @@ from flask import Flask, request, session
 from flask_babel import Babel, gettext
 
 ROOT = Path(__file__).resolve().parent.parent
-SURFACES = ("kiosk", "display", "desk")
+SURFACES = ("kiosk", "display", "desk", "booking_public")
 
 # Each language named in its own language; the order is the kiosk's language row.
 LANGUAGES: dict[str, str] = {

@@ -31,6 +31,9 @@ def serve(host: str, port: int, surfaces: str) -> None:
         from .housekeeping import start as start_housekeeping
 
         start_housekeeping(app)  # daily purge, missed appointments (one process does the work)
+        from booking_public.sender import start as start_sender
+
+        start_sender(app)  # the outbox: confirmations, reminders, notices (only the main server sends)
     extra = {"max_size": MAX_CONNECTIONS} if app.config["ASYNC_MODE"] == "eventlet" else {}
     if app.config["ASYNC_MODE"] == "threading":
         extra["allow_unsafe_werkzeug"] = True

@@ -18,7 +18,7 @@ from .api import json_body  # the strict parsing (depth, numbers, surrogates) li
 
 # The longest text of each field the API and the staff forms accept.
 TEXT_MAX = {"name": 200, "birth_date": 10, "phone": 50, "concern": 500, "notes": 2000, "language": 16,
-            "service": 64, "staff": 40, "initial": 4}
+            "service": 64, "staff": 40, "initial": 4, "email": 254, "mobile": 30}
 DOCUMENTS_MAX = 30
 
 
@@ -61,6 +61,9 @@ class Booking(Body):
     notes: Optional[str] = _text("notes")
     documents: Optional[list[str]] = Field(None, max_length=DOCUMENTS_MAX)
     language: Optional[str] = _text("language")
+    email: Optional[str] = _text("email", "for the confirmation and reminder (needs consent)")
+    mobile: Optional[str] = _text("mobile", "for SMS notices (needs consent)")
+    consent: Optional[bool | str] = Field(None, description="the visitor agreed to notices")
 
 
 class NoVisit(Body):

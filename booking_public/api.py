@@ -1,0 +1,96 @@
+"""The JSON API behind /buchen (public): concerns, free slots, book, and self-service by token.
+
+Same rules as the page (one booking path in online.common); answers carry no personal data
+beyond what the visitor sent, and the self-service token is the only key to a booking.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from flask import current_app, jsonify, request
+from flask_limiter.errors import RateLimitExceeded
+
+from queue_core.codes import format_code
+from queue_core.models import Appointment
+from queue_core.online import ONLINE
+from web.api import bp, error, json_body
+from web.engine import get_engine
+from web.i18n import normalise as normalise_language
+
+from . import common
+from .limits import new_bookings
+
+
+def _language(data: dict[str, Any] | None = None) -> str:
+    chosen = (data or {}).get("language") or request.args.get("lang")
+    return normalise_language(chosen if isinstance(chosen, str) else None) or "de"
+
+
+@bp.get("/online/services")
+def online_services_api():
+    return jsonify({"services": [
+        {"key": s.key, "name": s.name, "minutes": s.minutes,
+         "by_post": ({"documents": docs, "address": current_app.config["POSTAL_ADDRESS"]}
+                     if (docs := common.by_post(s.key)) is not None else None)}
+        for s in common.online_services()]})
+
+
+@bp.get("/online/slots")
+def online_slots_api():
+    slots = common.slots_for(request.args.get("service", ""), request.args.get("surname", "")[:100])
+    return jsonify({"slots": [{k: s[k] for k in ("date", "time", "starts_at", "minutes", "value")} for s in slots]})
+
+
+def _booking(appointment: Appointment, token: str) -> dict[str, Any]:
+    lang = appointment.language or "de"
+    return {"state": appointment.state, "service": appointment.service, "code": format_code(appointment.code),
+            "starts_at": appointment.starts_at.astimezone(get_engine().office.timezone).isoformat(),
+            "minutes": appointment.duration_min, "token": token,
+            "manage_url": common.public_url("buchen.booking", token=token, lang=lang),
+            "ics_url": common.public_url("buchen.ics", token=token, lang=lang)}
+
+
+@bp.post("/online/bookings")
+@new_bookings
+def online_book_api():
+    data = json_body()
+    appointment, contact = common.book(data, _language(data))
+    return jsonify({"booking": _booking(appointment, contact.manage_token)}), 201
+
+
+@bp.get("/online/bookings/<token>")
+def online_booking_api(token: str):
+    return jsonify({"booking": _booking(get_engine().appointment_by_manage_token(token), token)})
+
+
+@bp.post("/online/bookings/<token>/cancel")
+def online_cancel_api(token: str):
+    return jsonify({"booking": _booking(get_engine().cancel_online(token), token)})
+
+
+@bp.post("/online/bookings/<token>/rebook")
+def online_rebook_api(token: str):
+    starts_at, staff = common.parse_slot(json_body().get("slot"))
+    moved = get_engine().rebook_online(token, starts_at=starts_at, staff=staff, latest=common.horizon())
+    return jsonify({"booking": _booking(moved, token)})
+
+
+@bp.post("/online/no-visit")
+def online_no_visit_api():
+    """The visitor followed the triage ("documents suffice"): counted as a visit avoided online."""
+    service = common.online_service(json_body().get("service"))
+    if common.by_post(service.key) is None:
+        return error(422, "invalid", "this concern needs a visit", field="service")
+    get_engine().record_no_visit(service=service.key, actor=ONLINE)
+    return jsonify({"recorded": True, "documents": common.by_post(service.key),
+                    "address": current_app.config["POSTAL_ADDRESS"]}), 201
+
+
+@bp.errorhandler(RateLimitExceeded)
+def online_too_many(exc: RateLimitExceeded):
+    """One handler per blueprint and exception: the kiosk's check-in limit keeps its own answer."""
+    if not request.path.startswith("/api/v1/online/"):
+        from kiosk.api import too_many_codes
+
+        return too_many_codes(exc)
+    return error(429, "rate_limited", "too many bookings from this address; please try later or call")

@@ -1,0 +1,10 @@
+/* Phone status page: show the feedback question once phone.js marks the visit as done. */
+(function () {
+  "use strict";
+  var state = document.getElementById("state");
+  var link = document.getElementById("feedback");
+  if (!state || !link) return;
+  function update() { link.hidden = state.dataset.state !== "done"; }
+  new MutationObserver(update).observe(state, { attributes: true, attributeFilter: ["data-state"] });
+  update();
+})();
