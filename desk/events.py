@@ -15,12 +15,12 @@ from flask_socketio import disconnect, join_room
 from queue_core import events
 from queue_core.events import Event
 from queue_core.states import EventKind
-from web.auth import current_user, has_role, staff_room
+from web.auth import DESK_NAMESPACE, current_user, has_role, staff_room
 from web.engine import get_engine
 from web.extensions import socketio
 from web.realtime import relay
 
-NAMESPACE = "/desk"
+NAMESPACE = DESK_NAMESPACE
 # Events that are about reading, not about the queue: not pushed.
 QUIET_KINDS = {EventKind.PERSONAL_DATA_READ}
 

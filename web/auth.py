@@ -136,25 +136,27 @@ def staff_room(user: dict[str, Any]) -> str:
     return f"staff:{user['username']}:{user['session_version']}"
 
 
+# The staff namespace: desk.events serves it, sign-in ends its sockets (web stands below the surfaces).
+DESK_NAMESPACE = "/desk"
+
+
 def end_sockets(username: str) -> None:
     """Disconnect this process's /desk sockets of the account whose session version has ended.
 
     Sockets of a still valid session (after a mere rename) stay. Sockets served by another process
     are refused at their next event, when their session is checked again.
     """
-    from desk.events import NAMESPACE  # the desk surface owns the namespace
-
     server = socketio.server
     if server is None:
         return
     account = accounts.get_account(get_engine().db, username)
     valid = staff_room(account) if account else None
     prefix = f"staff:{username}:"
-    rooms = [r for r in list(server.manager.rooms.get(NAMESPACE, {})) if isinstance(r, str)
+    rooms = [r for r in list(server.manager.rooms.get(DESK_NAMESPACE, {})) if isinstance(r, str)
              and r.startswith(prefix) and r != valid]
     for room in rooms:
-        for sid, _eio in list(server.manager.get_participants(NAMESPACE, room)):
-            server.disconnect(sid, namespace=NAMESPACE)
+        for sid, _eio in list(server.manager.get_participants(DESK_NAMESPACE, room)):
+            server.disconnect(sid, namespace=DESK_NAMESPACE)
 
 
 def safe_next(target: str | None) -> str | None:
