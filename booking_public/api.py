@@ -8,12 +8,11 @@ from __future__ import annotations
 from typing import Any
 
 from flask import current_app, jsonify, request
-from flask_limiter.errors import RateLimitExceeded
 
 from queue_core.codes import format_code
 from queue_core.models import Appointment
 from queue_core.online import ONLINE
-from web.api import bp, error, json_body
+from web.api import bp, error, json_body, on_rate_limit
 from web.engine import get_engine
 from web.i18n import normalise as normalise_language
 
@@ -86,11 +85,8 @@ def online_no_visit_api():
                     "address": current_app.config["POSTAL_ADDRESS"]}), 201
 
 
-@bp.errorhandler(RateLimitExceeded)
-def online_too_many(exc: RateLimitExceeded):
-    """One handler per blueprint and exception: the kiosk's check-in limit keeps its own answer."""
-    if not request.path.startswith("/api/v1/online/"):
-        from kiosk.api import too_many_codes
-
-        return too_many_codes(exc)
+def online_too_many(_exc: Exception):
     return error(429, "rate_limited", "too many bookings from this address; please try later or call")
+
+
+on_rate_limit("/api/v1/online/", online_too_many)

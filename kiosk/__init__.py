@@ -8,6 +8,7 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     """Register this surface's blueprint, API routes and Socket.IO handlers."""
-    from . import api, events, printer, routes  # noqa: F401  (api, events, printer register on import)
+    from . import api, events, printer, routes, sheets  # noqa: F401  (api, events, printer register on import)
     app.register_blueprint(routes.bp)
+    app.register_blueprint(sheets.bp)  # info pages as sheets to print and take away
     app.context_processor(printer.banner_context)  # the staff pages' printer banner

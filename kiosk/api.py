@@ -1,10 +1,9 @@
 """The kiosk's JSON API on /api/v1: check-in (code or walk-in) and the public ticket status."""
 from __future__ import annotations
 
-from flask_limiter.errors import RateLimitExceeded
 
 from queue_core.errors import InvalidInput, NotFound
-from web.api import BadRequest, bp, error, json_body
+from web.api import BadRequest, bp, error, json_body, on_rate_limit
 from web.engine import get_engine
 from web.schemas import CheckIn, api_body
 
@@ -64,10 +63,12 @@ def ticket_status_api(token: str):
     return ticket_status(engine, found)
 
 
-@bp.errorhandler(RateLimitExceeded)
 def too_many_codes(_error):
     seconds = retry_after()
     return error(429, "too_many_attempts", "too many wrong codes; please wait before trying again",
                  retry_after=seconds)
+
+
+on_rate_limit("/api/v1/check-in", too_many_codes)
 
 

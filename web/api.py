@@ -8,16 +8,26 @@ from __future__ import annotations
 import json
 import math
 import sqlite3
-from typing import Any
+from typing import Any, Callable
 
 from flask import Blueprint, Flask, current_app, g, jsonify, render_template, request
 from flask.json.provider import DefaultJSONProvider
+from flask_limiter.errors import RateLimitExceeded
 from werkzeug.exceptions import HTTPException
 
 from queue_core.errors import QueueError
 from queue_core.store import StoreUnavailable, unavailable
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+# How a rate limit answers depends on whose limit it is (wrong kiosk codes, online bookings): each
+# surface registers its answer for its path prefix; the blueprint has only one handler per exception.
+_LIMIT_ANSWERS: dict[str, Callable[[Exception], Any]] = {}
+
+
+def on_rate_limit(prefix: str, answer: Callable[[Exception], Any]) -> None:
+    """Answer rate limits of API paths starting with ``prefix`` with ``answer`` (longest prefix wins)."""
+    _LIMIT_ANSWERS[prefix] = answer
 
 # Deeper than any body of this API; far below the parser's recursion limit.
 JSON_MAX_DEPTH = 16
@@ -98,6 +108,14 @@ class BadRequest(QueueError):
 class Forbidden(QueueError):
     code = "forbidden"
     status = 403
+
+
+@bp.errorhandler(RateLimitExceeded)
+def rate_limited(exc: RateLimitExceeded):
+    for prefix in sorted(_LIMIT_ANSWERS, key=len, reverse=True):
+        if request.path.startswith(prefix):
+            return _LIMIT_ANSWERS[prefix](exc)
+    return error(429, "rate_limited", "too many requests; please try later")
 
 
 @bp.errorhandler(QueueError)

@@ -161,8 +161,9 @@ def send_notices_command(once: bool) -> None:
     """Send the outbox's confirmations, reminders and notices (the server does this by itself)."""
     import time
 
-    from booking_public.sender import run_once
-
+    run_once = current_app.extensions.get("notice_tick")  # registered by booking_public.init_app
+    if run_once is None:
+        raise click.ClickException("this server has no online booking, so no notices to send")
     while True:
         done = run_once(current_app._get_current_object())
         click.echo(f"reminders queued {done['reminders']}, sent {done['sent']}, failed {done['failed']}")

@@ -31,9 +31,10 @@ def serve(host: str, port: int, surfaces: str) -> None:
         from .housekeeping import start as start_housekeeping
 
         start_housekeeping(app)  # daily purge, missed appointments (one process does the work)
-        from booking_public.sender import start as start_sender
-
-        start_sender(app)  # the outbox: confirmations, reminders, notices (only the main server sends)
+        # Surfaces' own background work, registered by their init_app (e.g. the outbox sender of
+        # booking_public: confirmations, reminders, notices; only the main server sends).
+        for start_worker in app.extensions.get("background_workers", []):
+            start_worker(app)
     extra = {"max_size": MAX_CONNECTIONS} if app.config["ASYNC_MODE"] == "eventlet" else {}
     if app.config["ASYNC_MODE"] == "threading":
         extra["allow_unsafe_werkzeug"] = True

@@ -1,6 +1,6 @@
 """Info sheets to take away: the kiosk's info pages printed as an A4 sheet or an 80 mm slip.
 
-The modern form of the boxes of leaflets at the entrances. The same text as the kiosk's info
+The modern form of the boxes of leaflets at the entrances. The same text as the info
 page (kiosk.info, with the admin's edits), on a page of its own whose stylesheet sets the paper
 size; static/buchen/sheet.js opens the print dialog and returns to the kiosk afterwards.
 """
@@ -9,7 +9,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, render_template, request
 from flask_babel import get_locale
 
-from kiosk import info
+from . import info
 from web.engine import get_engine
 
 bp = Blueprint("sheets", __name__)
