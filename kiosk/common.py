@@ -26,19 +26,19 @@ CALLED_STATES = ("called", "serving")
 CODE_INPUT_MAX = 200  # a scanner may type a URL; anything longer is not a code
 
 
-def wait_range(minutes: int | None) -> tuple[int, int] | None:
-    """An honest range around the point estimate: estimates of a queue are never exact.
+def wait_range(estimate: Estimate | None) -> tuple[int, int] | None:
+    """The estimate's calibrated range (queue_core.estimate), rounded outwards to 5 minutes.
 
-    0–5 minutes stays "a few minutes"; beyond that about −20 % … +30 %, in steps of 5, at least
-    10 minutes wide (40 → 30–55).
+    0–5 minutes stays "a few minutes"; the range is at least 10 minutes wide beyond that.
     """
-    if minutes is None:
+    if estimate is None:
         return None
-    if minutes <= 5:
+    low = estimate.minutes if estimate.low is None else estimate.low
+    high = estimate.minutes if estimate.high is None else estimate.high
+    if high <= 5:
         return (0, 5)
-    low = max(5, 5 * round(minutes * 0.8 / 5))
-    high = max(low + 10, 5 * math.ceil(minutes * 1.3 / 5))
-    return (low, high)
+    low, high = 5 * math.floor(low / 5), 5 * math.ceil(high / 5)
+    return (low, max(high, low + 10))
 
 
 def local_time(engine: Engine, when: datetime | None) -> str | None:
@@ -61,7 +61,7 @@ def ticket_status(engine: Engine, ticket: Ticket, estimate: Estimate | None = No
         "state": ticket.state,
         "position": estimate.position if waiting else None,
         "estimated_wait_min": estimate.minutes if waiting else None,
-        "wait_range": list(wait_range(estimate.minutes)) if waiting else None,
+        "wait_range": list(wait_range(estimate)) if waiting else None,
         "appointment_time": local_time(engine, ticket.appointment_start),
         "room": engine.room_of(ticket.desk) if called else None,
         "called_at": local_time(engine, ticket.called_at) if called else None,
@@ -73,8 +73,8 @@ def public_ticket(engine: Engine, ticket: Ticket, estimate: Estimate | None = No
     return {"id": ticket.id, "token": ticket.token, **ticket_status(engine, ticket, estimate)}
 
 
-def wait_text(minutes: int | None) -> str:
-    span = wait_range(minutes)
+def wait_text(span: list[int] | tuple[int, int] | None) -> str:
+    """A status's ``wait_range`` in words."""
     if span is None:
         return ""
     if span[1] <= 5:

@@ -136,7 +136,7 @@ def compose(engine: Engine, result: CheckIn, profile: str | None = None) -> byte
         elif ticket.kind == "appointment" and status["appointment_time"]:
             printer.textln(_("Your appointment: %(time)s", time=status["appointment_time"]))
         else:
-            printer.textln(_("Estimated wait:") + " " + wait_text(status["estimated_wait_min"]))
+            printer.textln(_("Estimated wait:") + " " + wait_text(status["wait_range"]))
             printer.textln(_("Visitors with an appointment are called first."))
         printer.ln()
         if printer.profile.supports("qrCode"):

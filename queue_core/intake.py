@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from . import servicetime
 from .base import EngineBase
 from .clock import to_db
 from .codes import code_hash, new_token, normalise_code, same_code
@@ -66,6 +67,7 @@ class Intake(EngineBase):
         self.db.execute(
             "UPDATE appointments SET state = 'checked_in', checked_in_at = ?, late = ?, ticket_id = ?"
             " WHERE id = ?", (to_db(now), int(late), ticket.id, appointment.id))
+        servicetime.record_arrival(self.db, appointment.starts_at, now)
         return ticket, late, early
 
     def walk_in(self, service: str, *, initial: str | None = None, language: str | None = None,

@@ -1,14 +1,19 @@
 """Who is next for a caseworker: the one place that decides.
 
 1. Due appointments (from start − early window) of this caseworker, earliest start, then check-in.
-2. Walk-ins first come first served, but only one whose expected time fits before the
-   caseworker's next appointment, so a walk-in never makes an appointment wait.
+2. Walk-ins, urgent ones first, then first come first served, but only one whose visit will very
+   probably (``gap_fill_confidence``, 90 % by default) end before the caseworker's next
+   appointment, judged by the learned service times and by how late or absent that appointment's
+   visitor probably is (queue_core.servicetime). A walk-in never makes an appointment wait.
 3. An early, checked-in appointment when the caseworker would otherwise idle.
 
-Every query runs on an index, so the decision stays in microseconds with a long history.
+The rules work on today's line held in memory (``Line``), so the estimate and the simulator ask
+the very same functions about situations that have not happened yet. Loading the line reads
+today's waiting tickets and booked appointments only, each on an index.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from sqlite_utils import Database
@@ -16,79 +21,182 @@ from sqlite_utils import Database
 from .clock import from_db, to_db
 from .models import Reason
 from .office import Caseworker, Office
-from .schedule import local_day
+from .schedule import local_day, local_instant
+from .servicetime import Model, model as learned_model
+
+RECHECK_MIN = 5  # an idle caseworker's answer changes as an absent visitor grows less likely to come
 
 
-def _placeholders(values) -> str:
-    return ",".join("?" for _ in values)
+@dataclass(frozen=True)
+class WalkIn:
+    id: int
+    service: str
+    staff: str | None  # sent to this colleague
+    initial: str | None
+    arrived: datetime
+    urgent: bool = False
 
 
-def appointment_filter(caseworker: Caseworker) -> tuple[str, list]:
-    """Appointment tickets this caseworker may take: their own, or unassigned ones of their services."""
-    services = list(caseworker.services)
-    sql = f"(staff = ? OR (staff IS NULL AND service IN ({_placeholders(services)})))"
-    return sql, [caseworker.username, *services]
+@dataclass(frozen=True)
+class Appointment:
+    """An appointment of today: checked in (``ticket`` set) or booked and not here yet."""
+
+    start: datetime
+    staff: str | None
+    service: str
+    minutes: int
+    ticket: int | None = None
+    arrived: datetime | None = None
 
 
-def walk_in_filter(caseworker: Caseworker) -> tuple[str, list]:
-    """Walk-ins this caseworker may take: sent to them, or of their services and surname letters."""
-    services = list(caseworker.services)
-    sql = f"(staff = ? OR (staff IS NULL AND service IN ({_placeholders(services)})"
-    params: list = [caseworker.username, *services]
-    if caseworker.letters:
-        letters = sorted(caseworker.letters)
-        sql += f" AND (initial IS NULL OR initial IN ({_placeholders(letters)}))"
-        params += letters
-    return sql + "))", params
+@dataclass
+class Line:
+    """Today's line as the policy sees it: waiting walk-ins (in line order) and appointments."""
+
+    walk_ins: list[WalkIn] = field(default_factory=list)
+    waiting: list[Appointment] = field(default_factory=list)  # checked in, waiting
+    booked: list[Appointment] = field(default_factory=list)  # not here yet, still expected
 
 
-def first_appointment(db: Database, office: Office, caseworker: Caseworker,
-                      due_until: datetime | None, day: str) -> int | None:
-    where, params = appointment_filter(caseworker)
-    bound = ""
-    if due_until is not None:
-        bound = " AND appointment_start <= ?"
-        params.append(to_db(due_until))
-    row = db.execute(
-        "SELECT id FROM tickets WHERE location = ? AND state = 'waiting' AND kind = 'appointment'"
-        f" AND day = ? AND {where}{bound} ORDER BY appointment_start, created_at, id LIMIT 1",
-        [office.location, day, *params],
-    ).fetchone()
-    return row[0] if row else None
+@dataclass(frozen=True)
+class Idle:
+    """Why nobody is callable for a caseworker now, for the desk to say in words."""
+
+    code: str  # nobody_waiting, none_fits, for_colleagues
+    waiting: int = 0  # walk-ins this caseworker could take
+    for_colleagues: int = 0  # walk-ins only colleagues may take
+    before: datetime | None = None  # the appointment none of them fits before
+    shortest_min: int | None = None  # what the shortest of them needs (at the confidence asked)
 
 
-def next_appointment_start(db: Database, caseworker: Caseworker, now: datetime) -> datetime | None:
-    """The start of this caseworker's next appointment still to come (booked, or checked in and waiting).
+def line_order(walk_in: WalkIn) -> tuple:
+    return (not walk_in.urgent, walk_in.arrived, walk_in.id)
 
-    Appointments whose start has passed without a check-in do not hold a walk-in back: the
-    visitor is late, and will be treated by the late-arrival rule.
+
+def load_line(db: Database, office: Office, now: datetime) -> Line:
+    """Today's waiting tickets and the booked appointments still expected (start + late tolerance)."""
+    day = local_day(office, now)
+    line = Line()
+    for tid, kind, service, minutes, staff, initial, start, created, urgent in db.execute(
+            "SELECT id, kind, service, minutes, staff, initial, appointment_start, created_at, urgent_at"
+            " FROM tickets WHERE location = ? AND day = ? AND state = 'waiting'",
+            (office.location, day.isoformat())).fetchall():
+        if kind == "walk_in":
+            line.walk_ins.append(WalkIn(tid, service, staff, initial, from_db(created), urgent is not None))
+        else:
+            line.waiting.append(Appointment(from_db(start), staff, service, minutes, tid, from_db(created)))
+    line.walk_ins.sort(key=line_order)
+    tomorrow = local_instant(office, day + timedelta(days=1), datetime.min.time())
+    for start, staff, service, minutes in db.execute(
+            "SELECT starts_at, staff, service, duration_min FROM appointments WHERE state = 'booked'"
+            " AND starts_at > ? AND starts_at < ? AND location = ?",
+            (to_db(now - timedelta(minutes=office.late_tolerance_min)), to_db(tomorrow),
+             office.location)).fetchall():
+        line.booked.append(Appointment(from_db(start), staff, service, minutes))
+    return line
+
+
+def takes_appointment(caseworker: Caseworker, appointment: Appointment) -> bool:
+    """Their own appointments, or unassigned ones of their services."""
+    if appointment.staff is not None:
+        return appointment.staff == caseworker.username
+    return appointment.service in caseworker.services
+
+
+def takes_walk_in(caseworker: Caseworker, walk_in: WalkIn) -> bool:
+    """Sent to them, or of their services and surname letters."""
+    if walk_in.staff is not None:
+        return walk_in.staff == caseworker.username
+    return walk_in.service in caseworker.services and caseworker.handles_initial(walk_in.initial)
+
+
+def walk_in_candidates(line: Line, caseworker: Caseworker) -> list[WalkIn]:
+    """The walk-ins this caseworker may call, in line order (urgent first, then by arrival)."""
+    return [w for w in line.walk_ins if takes_walk_in(caseworker, w)]
+
+
+def next_appointment(line: Line, caseworker: Caseworker, now: datetime) -> Appointment | None:
+    """This caseworker's next own appointment still to come: checked in with a later start, or
+    booked and still expected (a visitor may be late up to the tolerance)."""
+    found = [a for a in line.waiting if a.staff == caseworker.username and a.start > now]
+    found += [a for a in line.booked if a.staff == caseworker.username]
+    return min(found, key=lambda a: a.start) if found else None
+
+
+def fit_chance(office: Office, model: Model, caseworker: Caseworker, service: str, now: datetime,
+               upcoming: Appointment) -> float:
+    """How likely a visit of ``service`` started now ends before ``upcoming``'s visitor needs the desk.
+
+    A checked-in visitor needs it at the start. One not here yet needs it at the start or when they
+    come, whichever is later, or never (no-show; or so late they join the walk-ins): the learned
+    lateness and no-show rate, given that they are not here now, weigh those cases.
     """
-    booked = db.execute(
-        "SELECT MIN(starts_at) FROM appointments WHERE staff = ? AND state = 'booked' AND starts_at > ?",
-        (caseworker.username, to_db(now)),
-    ).fetchone()[0]
-    waiting = db.execute(
-        "SELECT MIN(appointment_start) FROM tickets WHERE staff = ? AND state = 'waiting'"
-        " AND kind = 'appointment' AND appointment_start > ?",
-        (caseworker.username, to_db(now)),
-    ).fetchone()[0]
-    starts = [from_db(s) for s in (booked, waiting) if s]
-    return min(starts) if starts else None
+    duration = model.duration(service, caseworker.username)
+    gap = (upcoming.start - now).total_seconds() / 60
+    if upcoming.ticket is not None:
+        return duration.cdf(gap)
+    elapsed = -gap
+    tolerance = office.late_tolerance_min
+    late = [q for q in model.lateness.table[::3] if q > elapsed]
+    no_show = model.no_show_rate
+    still_to_come = (1 - no_show) * len(late) / len(model.lateness.table[::3])
+    if still_to_come <= 0:
+        return 1.0
+    in_time = sum(1.0 if q > tolerance else duration.cdf(gap + max(0.0, q)) for q in late) / len(late)
+    return (no_show + still_to_come * in_time) / (no_show + still_to_come)
 
 
-def first_walk_in(db: Database, office: Office, caseworker: Caseworker,
-                  max_minutes: float | None, day: str) -> int | None:
-    where, params = walk_in_filter(caseworker)
-    bound = ""
-    if max_minutes is not None:
-        bound = " AND minutes <= ?"
-        params.append(max_minutes)
-    row = db.execute(
-        "SELECT id FROM tickets WHERE location = ? AND state = 'waiting' AND kind = 'walk_in'"
-        f" AND day = ? AND {where}{bound} ORDER BY created_at, id LIMIT 1",
-        [office.location, day, *params],
-    ).fetchone()
-    return row[0] if row else None
+def decide(office: Office, model: Model, line: Line, caseworker: Caseworker,
+           now: datetime) -> tuple[int, Reason] | None:
+    """The ticket this caseworker should call at ``now`` in this line, and why; None when nobody."""
+    due_until = now + timedelta(minutes=office.early_window_min)
+    mine = [a for a in line.waiting if takes_appointment(caseworker, a)]
+    due = [a for a in mine if a.start <= due_until]
+    if due:
+        first = min(due, key=lambda a: (a.start, a.arrived, a.ticket))
+        return first.ticket, Reason("appointment_due", first.start)
+    upcoming = next_appointment(line, caseworker, now)
+    chances: dict[str, float] = {}
+    for walk_in in walk_in_candidates(line, caseworker):
+        code = "walk_in_urgent" if walk_in.urgent else "walk_in"
+        if upcoming is None:
+            return walk_in.id, Reason(code)
+        if walk_in.service not in chances:
+            chances[walk_in.service] = fit_chance(office, model, caseworker, walk_in.service, now, upcoming)
+        if chances[walk_in.service] >= office.gap_fill_confidence:
+            return walk_in.id, Reason(code if walk_in.urgent else "walk_in_fits", fits_before=upcoming.start,
+                                      chance=round(chances[walk_in.service], 3))
+    if mine:
+        first = min(mine, key=lambda a: (a.start, a.arrived, a.ticket))
+        return first.ticket, Reason("appointment_early", first.start)
+    return None
+
+
+def recheck_at(office: Office, line: Line, caseworker: Caseworker, now: datetime) -> datetime | None:
+    """When an idle caseworker's answer may change with nobody arriving: their next appointment
+    becomes due, or (with walk-ins held back) a few minutes on, as an absent visitor grows less likely."""
+    upcoming = next_appointment(line, caseworker, now)
+    if upcoming is None:
+        return None
+    due = upcoming.start - timedelta(minutes=office.early_window_min)
+    if walk_in_candidates(line, caseworker):
+        due = min(due, now + timedelta(minutes=RECHECK_MIN))
+    return max(due, now + timedelta(minutes=1))
+
+
+def explain_idle(office: Office, model: Model, line: Line, caseworker: Caseworker, now: datetime) -> Idle:
+    """Why ``decide`` found nobody: no one waits, none fits before the next appointment, or the
+    walk-ins waiting belong to colleagues (other services, letters, or sent to someone)."""
+    mine = walk_in_candidates(line, caseworker)
+    others = len(line.walk_ins) - len(mine)
+    upcoming = next_appointment(line, caseworker, now)
+    if mine and upcoming is not None:
+        needed = min(model.duration(w.service, caseworker.username).quantile(office.gap_fill_confidence)
+                     for w in mine)
+        return Idle("none_fits", len(mine), others, upcoming.start, round(needed))
+    if others:
+        return Idle("for_colleagues", 0, others)
+    return Idle("nobody_waiting")
 
 
 def choose_next(db: Database, office: Office, caseworker: Caseworker,
@@ -98,19 +206,18 @@ def choose_next(db: Database, office: Office, caseworker: Caseworker,
     Tickets of earlier office-local days are no candidates: numbers restart every day, and a
     ticket left waiting at yesterday's closing must not be called (or share a number) today.
     """
-    day = local_day(office, now).isoformat()
-    due_until = now + timedelta(minutes=office.early_window_min)
-    ticket_id = first_appointment(db, office, caseworker, due_until, day)
-    if ticket_id is not None:
-        return ticket_id, Reason("appointment_due")
-    next_start = next_appointment_start(db, caseworker, now)
-    gap = None if next_start is None else (next_start - now).total_seconds() / 60
-    ticket_id = first_walk_in(db, office, caseworker, gap, day)
-    if ticket_id is not None:
-        if next_start is None:
-            return ticket_id, Reason("walk_in")
-        return ticket_id, Reason("walk_in_fits", fits_before=next_start)
-    ticket_id = first_appointment(db, office, caseworker, None, day)
-    if ticket_id is not None:
-        return ticket_id, Reason("appointment_early")
-    return None
+    return decide(office, learned_model(db, office), load_line(db, office, now), caseworker, now)
+
+
+def why_idle(db: Database, office: Office, caseworker: Caseworker, now: datetime) -> Idle | None:
+    """The reason nobody is callable now, or None when someone is."""
+    line, model = load_line(db, office, now), learned_model(db, office)
+    if decide(office, model, line, caseworker, now) is not None:
+        return None
+    return explain_idle(office, model, line, caseworker, now)
+
+
+def when_to_ask_again(db: Database, office: Office, caseworker: Caseworker, now: datetime) -> datetime | None:
+    """For an idle caseworker (the simulator): when the policy's answer may change by itself."""
+    return recheck_at(office, load_line(db, office, now), caseworker, now)
+

@@ -236,3 +236,32 @@ def m012_office_settings(db: Database) -> None:
         CREATE INDEX IF NOT EXISTS office_settings_version ON office_settings (version);
         """
     )
+
+
+@migrations()
+def m020_visit_history(db: Database) -> None:
+    """What the queue learns from the office (queue_core.servicetime): recent visit minutes per
+    service and caseworker, and appointment visitors' lateness and no-shows. Filled from the
+    history already there, so an existing office starts with what it knows."""
+    db.executescript(
+        """
+        CREATE TABLE IF NOT EXISTS visit_history (
+            name TEXT PRIMARY KEY,
+            visits INTEGER NOT NULL,
+            recent TEXT NOT NULL,
+            extra INTEGER NOT NULL DEFAULT 0,
+            updated_at TEXT NOT NULL,
+            version INTEGER NOT NULL
+        );
+        """
+    )
+    from .servicetime import backfill
+
+    backfill(db)
+
+
+@migrations()
+def m021_ticket_urgent(db: Database) -> None:
+    """Walk-ins staff marked urgent go first among walk-ins; when and why is kept with the ticket."""
+    db.execute("ALTER TABLE tickets ADD COLUMN urgent_at TEXT")
+    db.execute("ALTER TABLE tickets ADD COLUMN urgent_reason TEXT")
