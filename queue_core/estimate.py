@@ -67,8 +67,9 @@ def _minutes(later: datetime, earlier: datetime) -> float:
     return (later - earlier).total_seconds() / 60
 
 
-def _future(today: _Today, k: int, target: int) -> datetime | None:
-    """One possible rest of today: when the target is called (None: not today)."""
+def _future(today: _Today, k: int, until: int | None) -> dict[int, datetime]:
+    """One possible rest of today: when each walk-in is called, up to the one with id ``until``
+    (None: all). Walk-ins not in it are not called today. The calls never depend on ``until``."""
     office, model, now = today.office, today.model, today.now
     line = Line(list(today.line.walk_ins), list(today.line.waiting), [])
     arrivals: list[tuple[datetime, Appointment]] = []
@@ -96,11 +97,12 @@ def _future(today: _Today, k: int, target: int) -> datetime | None:
             total = duration.sample(share + _uniform(k, 3, index) * (1 - share))
             free_at[username] = max(now + timedelta(minutes=0.5), since + timedelta(minutes=total))
     synthetic = -2
-    while free_at:
+    called: dict[int, datetime] = {}
+    while free_at and line.walk_ins:
         username = min(free_at, key=lambda u: (free_at[u], u))
         t = free_at[username]
         if t >= today.last_close:
-            return None
+            break
         block = next((b for b in today.closed if b[0] <= t < b[1]), None)
         if block is not None:
             free_at[username] = block[1]
@@ -122,12 +124,14 @@ def _future(today: _Today, k: int, target: int) -> datetime | None:
                 free_at[username] = max(min(wake), t + timedelta(minutes=1))
             continue
         ticket, _reason = choice
-        if ticket == target:
-            return t
+        if ticket > 0 or ticket == NEW:
+            called[ticket] = t
+            if ticket == until:
+                break
         service = _take(line, ticket)
         minutes = model.duration(service, username).sample(_uniform(k, 4, ticket))
         free_at[username] = t + timedelta(minutes=minutes)
-    return None
+    return called
 
 
 def _take(line: Line, ticket: int) -> str:
@@ -158,12 +162,35 @@ def _share(values: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, max(0, math.ceil(p * len(ordered)) - 1))]
 
 
+def _today(db: Database, office: Office, now: datetime, line: Line) -> _Today:
+    closed, last_close = _closed_blocks(office, now)
+    return _Today(office, learned_model(db, office), line, now, _busy(db, office), closed, last_close)
+
+
+def _summary(today: _Today, futures: list[dict[int, datetime]], target: WalkIn) -> tuple[Estimate, bool]:
+    """The target's estimate from the futures: its place, the median wait, the 5–95 % range."""
+    office, now, line = today.office, today.now, today.line
+    caseworkers = office.caseworkers_for(target.service, target.initial)
+    ahead = line.walk_ins[:line.walk_ins.index(target)]
+    position = 1 + sum(1 for w in ahead if any(policy.takes_walk_in(c, w) for c in caseworkers))
+    typical = today.model.duration(target.service).quantile(0.5)
+    calls = [future.get(target.id) for future in futures]
+    waits = [_minutes(c, now) if c else math.inf for c in calls]
+    in_time = sum(1 for c in calls if c and c + timedelta(minutes=typical) <= today.last_close)
+    finite = [w for w in waits if w != math.inf] or [_minutes(today.last_close, now)]
+    middle = min(_share(waits, 0.5), max(finite))
+    low, high = _share(waits, RANGE[0]), min(_share(waits, RANGE[1]), max(finite))
+    minutes = max(1, round(middle)) if middle > 0.25 else 0
+    estimate = Estimate(position=position, minutes=minutes, low=math.floor(min(low, middle)),
+                        high=max(minutes, math.ceil(high)))
+    return estimate, in_time * 2 >= len(calls)
+
+
 def walk_in_outlook(db: Database, office: Office, now: datetime, service: str, initial: str | None,
                     ticket_id: int | None = None) -> tuple[Estimate, bool]:
     """Estimate for a walk-in (an existing waiting ticket, or a new one when ``ticket_id`` is None),
     and whether it can still be served before today's closing."""
-    caseworkers = office.caseworkers_for(service, initial)
-    if not caseworkers:
+    if not office.caseworkers_for(service, initial):
         return Estimate(position=1, minutes=0), False
     line = policy.load_line(db, office, now)
     if ticket_id is None:
@@ -174,19 +201,15 @@ def walk_in_outlook(db: Database, office: Office, now: datetime, service: str, i
         if not found:
             return Estimate(position=0, minutes=0), True
         target = found[0]
-    ahead = line.walk_ins[:line.walk_ins.index(target)]
-    position = 1 + sum(1 for w in ahead if any(policy.takes_walk_in(c, w) for c in caseworkers))
-    model = learned_model(db, office)
-    closed, last_close = _closed_blocks(office, now)
-    today = _Today(office, model, line, now, _busy(db, office), closed, last_close)
-    typical = model.duration(service).quantile(0.5)
-    calls = [_future(today, k, target.id) for k in range(FUTURES)]
-    waits = [_minutes(c, now) if c else math.inf for c in calls]
-    in_time = sum(1 for c in calls if c and c + timedelta(minutes=typical) <= last_close)
-    fits_today = in_time * 2 >= len(calls)
-    finite = [w for w in waits if w != math.inf] or [_minutes(last_close, now)]
-    middle = min(_share(waits, 0.5), max(finite))
-    low, high = _share(waits, RANGE[0]), min(_share(waits, RANGE[1]), max(finite))
-    minutes = max(1, round(middle)) if middle > 0.25 else 0
-    return Estimate(position=position, minutes=minutes, low=math.floor(min(low, middle)),
-                    high=max(minutes, math.ceil(high))), fits_today
+    today = _today(db, office, now, line)
+    return _summary(today, [_future(today, k, target.id) for k in range(FUTURES)], target)
+
+
+def waiting_outlook(db: Database, office: Office, now: datetime) -> dict[int, Estimate]:
+    """Every waiting walk-in's estimate at once (the desk's list), equal to each one's own."""
+    line = policy.load_line(db, office, now)
+    if not line.walk_ins:
+        return {}
+    today = _today(db, office, now, line)
+    futures = [_future(today, k, None) for k in range(FUTURES)]
+    return {w.id: _summary(today, futures, w)[0] for w in line.walk_ins}

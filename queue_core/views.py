@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from .clock import to_db
+from .clock import from_db, to_db
 from .models import TICKET_KINDS, Appointment, Ticket
 from .office import Caseworker, Office
 from . import policy
@@ -38,6 +38,7 @@ class CallReason:
 
     code: str | None
     note: str | None
+    fits_before: datetime | None = None
 
 
 def day_bounds(office: Office, day: date) -> tuple[datetime, datetime]:
@@ -132,7 +133,7 @@ def last_call_reason(db: Database, ticket_id: int) -> CallReason | None:
     if not row:
         return None
     data = json.loads(row["data"] or "{}")
-    return CallReason(data.get("reason"), data.get("note"))
+    return CallReason(data.get("reason"), data.get("note"), from_db(data.get("fits_before")))
 
 
 def has_appointments(db: Database) -> bool:
