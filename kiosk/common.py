@@ -5,7 +5,6 @@ birth date, phone number, concern or note (tests walk every public route and eve
 """
 from __future__ import annotations
 
-import math
 from datetime import datetime
 from typing import Any
 
@@ -15,6 +14,7 @@ from flask_babel import get_locale, gettext as _
 
 from queue_core import Engine
 from queue_core.errors import UnknownCode
+from queue_core.estimate import shown_range
 from queue_core.models import CheckIn, Estimate, Ticket
 from queue_core.office import WEEKDAYS
 from queue_core.schedule import wall_clock
@@ -27,18 +27,8 @@ CODE_INPUT_MAX = 200  # a scanner may type a URL; anything longer is not a code
 
 
 def wait_range(estimate: Estimate | None) -> tuple[int, int] | None:
-    """The estimate's calibrated range (queue_core.estimate), rounded outwards to 5 minutes.
-
-    0–5 minutes stays "a few minutes"; the range is at least 10 minutes wide beyond that.
-    """
-    if estimate is None:
-        return None
-    low = estimate.minutes if estimate.low is None else estimate.low
-    high = estimate.minutes if estimate.high is None else estimate.high
-    if high <= 5:
-        return (0, 5)
-    low, high = 5 * math.floor(low / 5), 5 * math.ceil(high / 5)
-    return (low, max(high, low + 10))
+    """The estimate's calibrated range as every surface shows it (queue_core.estimate)."""
+    return None if estimate is None else shown_range(estimate)
 
 
 def local_time(engine: Engine, when: datetime | None) -> str | None:

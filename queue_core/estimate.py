@@ -4,7 +4,8 @@ The rest of today is played forward a few dozen times with the policy itself dec
 caseworker, when free, asks ``policy.decide`` about the line as it would be then. Visit lengths,
 how late booked visitors come and whether they come at all are drawn from the learned model
 (queue_core.servicetime); a visit under way lasts as long as visits that already took this long
-usually do. The median of these futures is the estimate, and the range covers nine of ten of them.
+usually do. The median of these futures is the estimate; the range runs from the shortest to the
+longest of them.
 
 Every draw is a fixed function of (future, ticket), so the same situation gives the same figure on
 every surface, and a new walk-in is told what its ticket will show a moment later.
@@ -25,8 +26,9 @@ from .policy import Appointment, Line, WalkIn
 from .schedule import local_day, local_instant, openings
 from .servicetime import Model, model as learned_model
 
-FUTURES = 40
-RANGE = (0.05, 0.95)
+# A new wait falls between the shortest and the longest of n equally likely futures with chance
+# (n − 1)/(n + 1): 20 futures give 90.5 %, the calibration the issue asks for.
+FUTURES = 20
 NEW = -1  # the id of the walk-in asking before it has a ticket
 _MASK = (1 << 64) - 1
 
@@ -109,9 +111,7 @@ def _future(today: _Today, k: int, until: int | None) -> dict[int, datetime]:
             continue
         while arrivals and arrivals[0][0] <= t:
             when, booked = arrivals.pop(0)
-            line.booked.remove(booked)
-            line.waiting.append(Appointment(booked.start, booked.staff, booked.service, booked.minutes,
-                                            synthetic, when))
+            line.arrive(booked, synthetic, when)
             synthetic -= 1
         caseworker = office.staff[username]
         choice = policy.decide(office, model, line, caseworker, t)
@@ -128,22 +128,10 @@ def _future(today: _Today, k: int, until: int | None) -> dict[int, datetime]:
             called[ticket] = t
             if ticket == until:
                 break
-        service = _take(line, ticket)
+        service = line.take(ticket)
         minutes = model.duration(service, username).sample(_uniform(k, 4, ticket))
         free_at[username] = t + timedelta(minutes=minutes)
     return called
-
-
-def _take(line: Line, ticket: int) -> str:
-    for walk_in in line.walk_ins:
-        if walk_in.id == ticket:
-            line.walk_ins.remove(walk_in)
-            return walk_in.service
-    for appointment in line.waiting:
-        if appointment.ticket == ticket:
-            line.waiting.remove(appointment)
-            return appointment.service
-    raise LookupError(ticket)
 
 
 def _busy(db: Database, office: Office) -> dict[str, tuple[str, datetime]]:
@@ -168,7 +156,7 @@ def _today(db: Database, office: Office, now: datetime, line: Line) -> _Today:
 
 
 def _summary(today: _Today, futures: list[dict[int, datetime]], target: WalkIn) -> tuple[Estimate, bool]:
-    """The target's estimate from the futures: its place, the median wait, the 5–95 % range."""
+    """The target's estimate from the futures: its place, the median wait, the range of all."""
     office, now, line = today.office, today.now, today.line
     caseworkers = office.caseworkers_for(target.service, target.initial)
     ahead = line.walk_ins[:line.walk_ins.index(target)]
@@ -179,7 +167,7 @@ def _summary(today: _Today, futures: list[dict[int, datetime]], target: WalkIn) 
     in_time = sum(1 for c in calls if c and c + timedelta(minutes=typical) <= today.last_close)
     finite = [w for w in waits if w != math.inf] or [_minutes(today.last_close, now)]
     middle = min(_share(waits, 0.5), max(finite))
-    low, high = _share(waits, RANGE[0]), min(_share(waits, RANGE[1]), max(finite))
+    low, high = min(waits), min(max(waits), max(finite))
     minutes = max(1, round(middle)) if middle > 0.25 else 0
     estimate = Estimate(position=position, minutes=minutes, low=math.floor(min(low, middle)),
                         high=max(minutes, math.ceil(high)))
@@ -213,3 +201,14 @@ def waiting_outlook(db: Database, office: Office, now: datetime) -> dict[int, Es
     today = _today(db, office, now, line)
     futures = [_future(today, k, None) for k in range(FUTURES)]
     return {w.id: _summary(today, futures, w)[0] for w in line.walk_ins}
+
+
+def shown_range(estimate: Estimate) -> tuple[int, int]:
+    """The range a visitor is shown: the estimate's, rounded outwards to 5 minutes, at least 10
+    wide beyond "a few minutes" (0–5). Every surface shows this one."""
+    low = estimate.minutes if estimate.low is None else estimate.low
+    high = estimate.minutes if estimate.high is None else estimate.high
+    if high <= 5:
+        return (0, 5)
+    low, high = 5 * math.floor(low / 5), 5 * math.ceil(high / 5)
+    return (low, max(high, low + 10))

@@ -13,6 +13,7 @@ today's waiting tickets and booked appointments only, each on an index.
 """
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -51,11 +52,54 @@ class Appointment:
 
 @dataclass
 class Line:
-    """Today's line as the policy sees it: waiting walk-ins (in line order) and appointments."""
+    """Today's line as the policy sees it: waiting walk-ins (in line order) and appointments.
+
+    The estimate plays many futures of one line, asking the policy at every step; what each
+    caseworker may take is therefore kept per caseworker until the line changes (``take``, ``arrive``).
+    """
 
     walk_ins: list[WalkIn] = field(default_factory=list)
     waiting: list[Appointment] = field(default_factory=list)  # checked in, waiting
     booked: list[Appointment] = field(default_factory=list)  # not here yet, still expected
+    _walk_ins_for: dict[str, list[WalkIn]] = field(default_factory=dict, repr=False)
+    _appointments_for: dict[str, tuple[list[Appointment], list[Appointment]]] = field(
+        default_factory=dict, repr=False)
+
+    def take(self, ticket: int) -> str:
+        """Remove a called ticket from the line; returns its service."""
+        for walk_in in self.walk_ins:
+            if walk_in.id == ticket:
+                self.walk_ins.remove(walk_in)
+                for cached in self._walk_ins_for.values():
+                    if walk_in in cached:
+                        cached.remove(walk_in)
+                return walk_in.service
+        for appointment in self.waiting:
+            if appointment.ticket == ticket:
+                self.waiting.remove(appointment)
+                self._appointments_for.clear()
+                return appointment.service
+        raise LookupError(ticket)
+
+    def arrive(self, booked: Appointment, ticket: int, when: datetime) -> None:
+        """A booked visitor checks in."""
+        self.booked.remove(booked)
+        self.waiting.append(Appointment(booked.start, booked.staff, booked.service, booked.minutes, ticket, when))
+        self._appointments_for.clear()
+
+    def walk_ins_for(self, caseworker: Caseworker) -> list[WalkIn]:
+        if caseworker.username not in self._walk_ins_for:
+            self._walk_ins_for[caseworker.username] = walk_in_candidates(self, caseworker)
+        return self._walk_ins_for[caseworker.username]
+
+    def appointments_for(self, caseworker: Caseworker) -> tuple[list[Appointment], list[Appointment]]:
+        """(waiting appointments they may take, their own appointments by start, here or not)."""
+        if caseworker.username not in self._appointments_for:
+            mine = [a for a in self.waiting if takes_appointment(caseworker, a)]
+            own = [a for a in self.waiting if a.staff == caseworker.username]
+            own += [a for a in self.booked if a.staff == caseworker.username]
+            self._appointments_for[caseworker.username] = (mine, sorted(own, key=lambda a: a.start))
+        return self._appointments_for[caseworker.username]
 
 
 @dataclass(frozen=True)
@@ -115,12 +159,26 @@ def walk_in_candidates(line: Line, caseworker: Caseworker) -> list[WalkIn]:
     return [w for w in line.walk_ins if takes_walk_in(caseworker, w)]
 
 
-def next_appointment(line: Line, caseworker: Caseworker, now: datetime) -> Appointment | None:
-    """This caseworker's next own appointment still to come: checked in with a later start, or
-    booked and still expected (a visitor may be late up to the tolerance)."""
-    found = [a for a in line.waiting if a.staff == caseworker.username and a.start > now]
-    found += [a for a in line.booked if a.staff == caseworker.username]
-    return min(found, key=lambda a: a.start) if found else None
+def upcoming(line: Line, caseworker: Caseworker, now: datetime) -> list[Appointment]:
+    """This caseworker's own appointments still to come, by start: checked in with a later start,
+    or booked and still expected (a visitor may be late up to the tolerance)."""
+    own = line.appointments_for(caseworker)[1]
+    return [a for a in own if a.start > now or a.ticket is None]
+
+
+def fits(office: Office, model: Model, caseworker: Caseworker, service: str, now: datetime,
+         ahead: list[Appointment]) -> tuple[float, Appointment]:
+    """The chance a visit of ``service`` started now needs nobody of ``ahead`` to wait, and the
+    appointment that limits it most (an absent first visitor leaves the second one to protect)."""
+    horizon = 2 * model.duration(service, caseworker.username).quantile(0.99)
+    worst = (1.0, ahead[0])
+    for appointment in ahead:
+        if (appointment.start - now).total_seconds() / 60 > horizon:
+            break
+        chance = fit_chance(office, model, caseworker, service, now, appointment)
+        if chance < worst[0]:
+            worst = (chance, appointment)
+    return worst
 
 
 def fit_chance(office: Office, model: Model, caseworker: Caseworker, service: str, now: datetime,
@@ -131,18 +189,32 @@ def fit_chance(office: Office, model: Model, caseworker: Caseworker, service: st
     come, whichever is later, or never (no-show; or so late they join the walk-ins): the learned
     lateness and no-show rate, given that they are not here now, weigh those cases.
     """
-    duration = model.duration(service, caseworker.username)
-    gap = (upcoming.start - now).total_seconds() / 60
-    if upcoming.ticket is not None:
+    # Half-minute steps: the chance barely moves within one, and the estimate asks about many moments.
+    gap = round((upcoming.start - now).total_seconds() / 30) / 2
+    key = (service, caseworker.username, gap, upcoming.ticket is None)
+    found = model.memo.get(key)
+    if found is None:
+        if len(model.memo) > 100_000:
+            model.memo.clear()
+        found = model.memo[key] = _chance(office, model, model.duration(service, caseworker.username), gap,
+                                          upcoming.ticket is not None)
+    return found
+
+
+def _chance(office: Office, model: Model, duration, gap: float, here: bool) -> float:
+    if here:
         return duration.cdf(gap)
-    elapsed = -gap
-    tolerance = office.late_tolerance_min
-    late = [q for q in model.lateness.table[::3] if q > elapsed]
-    no_show = model.no_show_rate
-    still_to_come = (1 - no_show) * len(late) / len(model.lateness.table[::3])
-    if still_to_come <= 0:
+    points = model.late_points  # sorted: lateness at evenly spaced shares
+    first = bisect_right(points, -gap)  # those who would have come by now did not: they come later
+    if first == len(points):
         return 1.0
-    in_time = sum(1.0 if q > tolerance else duration.cdf(gap + max(0.0, q)) for q in late) / len(late)
+    on_time = bisect_right(points, 0.0, first)
+    too_late = bisect_right(points, office.late_tolerance_min, on_time)  # they join the walk-ins
+    late = len(points) - first
+    in_time = ((on_time - first) * duration.cdf(gap) + (len(points) - too_late)
+               + sum(duration.cdf(gap + q) for q in points[on_time:too_late])) / late
+    no_show = model.no_show_rate
+    still_to_come = (1 - no_show) * late / len(points)
     return (no_show + still_to_come * in_time) / (no_show + still_to_come)
 
 
@@ -150,22 +222,23 @@ def decide(office: Office, model: Model, line: Line, caseworker: Caseworker,
            now: datetime) -> tuple[int, Reason] | None:
     """The ticket this caseworker should call at ``now`` in this line, and why; None when nobody."""
     due_until = now + timedelta(minutes=office.early_window_min)
-    mine = [a for a in line.waiting if takes_appointment(caseworker, a)]
+    mine = line.appointments_for(caseworker)[0]
     due = [a for a in mine if a.start <= due_until]
     if due:
         first = min(due, key=lambda a: (a.start, a.arrived, a.ticket))
         return first.ticket, Reason("appointment_due", first.start)
-    upcoming = next_appointment(line, caseworker, now)
-    chances: dict[str, float] = {}
-    for walk_in in walk_in_candidates(line, caseworker):
+    ahead = upcoming(line, caseworker, now)
+    chances: dict[str, tuple[float, Appointment]] = {}
+    for walk_in in line.walk_ins_for(caseworker):
         code = "walk_in_urgent" if walk_in.urgent else "walk_in"
-        if upcoming is None:
+        if not ahead:
             return walk_in.id, Reason(code)
         if walk_in.service not in chances:
-            chances[walk_in.service] = fit_chance(office, model, caseworker, walk_in.service, now, upcoming)
-        if chances[walk_in.service] >= office.gap_fill_confidence:
-            return walk_in.id, Reason(code if walk_in.urgent else "walk_in_fits", fits_before=upcoming.start,
-                                      chance=round(chances[walk_in.service], 3))
+            chances[walk_in.service] = fits(office, model, caseworker, walk_in.service, now, ahead)
+        chance, limit = chances[walk_in.service]
+        if chance >= office.gap_fill_confidence:
+            return walk_in.id, Reason(code if walk_in.urgent else "walk_in_fits", fits_before=limit.start,
+                                      chance=round(chance, 3))
     if mine:
         first = min(mine, key=lambda a: (a.start, a.arrived, a.ticket))
         return first.ticket, Reason("appointment_early", first.start)
@@ -175,11 +248,11 @@ def decide(office: Office, model: Model, line: Line, caseworker: Caseworker,
 def recheck_at(office: Office, line: Line, caseworker: Caseworker, now: datetime) -> datetime | None:
     """When an idle caseworker's answer may change with nobody arriving: their next appointment
     becomes due, or (with walk-ins held back) a few minutes on, as an absent visitor grows less likely."""
-    upcoming = next_appointment(line, caseworker, now)
-    if upcoming is None:
+    ahead = upcoming(line, caseworker, now)
+    if not ahead:
         return None
-    due = upcoming.start - timedelta(minutes=office.early_window_min)
-    if walk_in_candidates(line, caseworker):
+    due = ahead[0].start - timedelta(minutes=office.early_window_min)
+    if line.walk_ins_for(caseworker):
         due = min(due, now + timedelta(minutes=RECHECK_MIN))
     return max(due, now + timedelta(minutes=1))
 
@@ -189,11 +262,13 @@ def explain_idle(office: Office, model: Model, line: Line, caseworker: Caseworke
     walk-ins waiting belong to colleagues (other services, letters, or sent to someone)."""
     mine = walk_in_candidates(line, caseworker)
     others = len(line.walk_ins) - len(mine)
-    upcoming = next_appointment(line, caseworker, now)
-    if mine and upcoming is not None:
+    ahead = upcoming(line, caseworker, now)
+    if mine and ahead:
+        limit = min((fits(office, model, caseworker, w.service, now, ahead) for w in mine),
+                    key=lambda found: -found[0])[1]
         needed = min(model.duration(w.service, caseworker.username).quantile(office.gap_fill_confidence)
                      for w in mine)
-        return Idle("none_fits", len(mine), others, upcoming.start, round(needed))
+        return Idle("none_fits", len(mine), others, limit.start, round(needed))
     if others:
         return Idle("for_colleagues", 0, others)
     return Idle("nobody_waiting")

@@ -51,9 +51,20 @@ class Distribution:
         self._weight = self.count / (self.count + prior_weight) if self.count else 0.0
         self.table = self._table(prior_quantiles)
 
-    def cdf(self, x: float) -> float:
+    def exact_cdf(self, x: float) -> float:
         data = bisect.bisect_right(self.samples, x) / self.count if self.count else 0.0
         return (1 - self._weight) * self._prior_cdf(x) + self._weight * data
+
+    def cdf(self, x: float) -> float:
+        """The share of visits done within ``x`` minutes, read off the quantile table (fast)."""
+        table = self.table
+        i = bisect.bisect_left(table, x)
+        if i == 0:
+            return 0.01 * x / table[0] if table[0] > 0 and x > 0 else 0.0
+        if i == len(table):
+            return 1.0 if x >= 2 * table[-1] else 0.99 + 0.01 * (x - table[-1]) / max(table[-1], 1e-9)
+        low, high = table[i - 1], table[i]
+        return (i + (x - low) / (high - low)) / 100 if high > low else i / 100
 
     def quantile(self, p: float) -> float:
         """The value below which a share ``p`` of visits lie (linear between 1 % steps)."""
@@ -72,7 +83,7 @@ class Distribution:
         # The blend's quantiles lie among the prior's quantiles and the samples: sweep those points
         # once in order and interpolate, instead of inverting the mixture for every step.
         points = sorted({*prior_quantiles, *self.samples})
-        shares = [self.cdf(x) for x in points]
+        shares = [self.exact_cdf(x) for x in points]
         table, j = [], 0
         for p in _GRID:
             while j < len(points) - 1 and shares[j] < p:
@@ -98,7 +109,7 @@ def lognormal(mean: float, cv: float = PRIOR_CV) -> Distribution:
 
 
 def blended(prior: Distribution, samples: list[float], weight: float) -> Distribution:
-    return Distribution(prior.cdf, prior.table, samples, weight)
+    return Distribution(prior.exact_cdf, prior.table, samples, weight)
 
 
 @dataclass(frozen=True)
@@ -131,6 +142,8 @@ class Model:
         self.no_show_rate = (missed + PRIOR_NO_SHOW * PRIOR_APPOINTMENTS) / (shows + missed + PRIOR_APPOINTMENTS)
         self.lateness = Distribution(PRIOR_LATENESS.cdf, [PRIOR_LATENESS.inv_cdf(p) for p in _GRID],
                                      lateness, PRIOR_APPOINTMENTS)
+        self.late_points = self.lateness.table[1::3]  # 33 evenly spaced shares of lateness
+        self.memo: dict[tuple, float] = {}  # the policy's chances, asked again and again by the estimate
 
     def duration(self, service: str, caseworker: str | None = None) -> Distribution:
         """Minutes a visit of this service takes (with this caseworker, where their history suffices)."""

@@ -8,7 +8,8 @@ from flask import current_app
 
 from queue_core import accounts, retention
 from queue_core.errors import QueueError
-from queue_core.simulation import run_day, format_report
+from queue_core.simulation import run_day
+from queue_core.simulation_report import format_report
 
 from . import create_app, demo
 from .engine import open_engine
