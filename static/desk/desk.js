@@ -101,7 +101,7 @@
     say("");
     if (action === "next") {
       return api("POST", "/desks/" + encodeURIComponent(desk) + "/call-next").then(function (res) {
-        if (res.status === 204) say("Niemand ist jetzt aufrufbar – der Grund steht unten.");
+        if (res.status === 204) say("Niemand ist jetzt aufrufbar – der Grund steht darüber.");
         else if (res.status >= 400) say(res.body.error.message, true);
         refresh();
       });
