@@ -16,7 +16,7 @@ from typing import Any, Iterable
 from flask import Blueprint, Flask, Response, jsonify, render_template, request
 from flask_babel import gettext as _
 
-from queue_core import accounts, audit, facts, stats
+from queue_core import accounts, audit, facts, servicetime, stats
 from queue_core.errors import InvalidInput
 from queue_core.schedule import local_instant, wall_clock
 from web.api import bp as api_bp
@@ -166,7 +166,8 @@ def report_page():
     evaluation = _evaluation(period)
     context.update(period=period, evaluation=evaluation, charts=_charts(evaluation),
                    quick=_quick_ranges(period.last), query=_query(period),
-                   service_names={k: s.name for k, s in engine.office.services.items()})
+                   service_names={k: s.name for k, s in engine.office.services.items()},
+                   servicetimes=servicetime.model(engine.db, engine.office).summary())
     return render_template("reports/report.html", **context)
 
 

@@ -196,3 +196,13 @@ def test_nobody_waiting_is_said_so(engine):
     assert engine.idle_reason("abraun").code == "nobody_waiting"
     engine.walk_in("notfall", initial="B")
     assert engine.idle_reason("abraun") is None  # someone is callable
+
+
+def test_the_report_page_shows_the_learned_minutes(app, client, engine):
+    from test_desk_support import bearer, make_token
+
+    history(engine, "erstantrag", [20.0 + (i % 10) * 2 for i in range(412)])
+    page = client.get("/reports", headers=bearer(make_token(app, "admin", role="admin")))
+    text = page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert "aus 412 Besuchen" in text and "9 von 10 in" in text
