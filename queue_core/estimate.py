@@ -18,7 +18,7 @@ from datetime import datetime, time, timedelta
 
 from sqlite_utils import Database
 
-from . import policy
+from . import events, policy
 from .clock import from_db
 from .models import Estimate
 from .office import Office
@@ -189,18 +189,35 @@ def walk_in_outlook(db: Database, office: Office, now: datetime, service: str, i
         if not found:
             return Estimate(position=0, minutes=0), True
         target = found[0]
+        if db.conn.in_transaction is False:  # a status read: one shared set of futures serves every ticket
+            shared = waiting_outlook(db, office, now)
+            if ticket_id in shared:
+                return shared[ticket_id], True
     today = _today(db, office, now, line)
     return _summary(today, [_future(today, k, target.id) for k in range(FUTURES)], target)
 
 
+_shared: dict[tuple, dict[int, Estimate]] = {}
+SHARED_S = 15  # phones, tickets and desks asking within this many seconds share one calculation
+
+
 def waiting_outlook(db: Database, office: Office, now: datetime) -> dict[int, Estimate]:
-    """Every waiting walk-in's estimate at once (the desk's list), equal to each one's own."""
+    """Every waiting walk-in's estimate at once (the desk's list, status pages), equal to each
+    one's own; shared until the line changes (a new event) or SHARED_S seconds pass."""
+    key = (db.execute("PRAGMA database_list").fetchone()[2], events.latest_seq(db), id(office),
+           int(now.timestamp() // SHARED_S))
+    if key in _shared:
+        return _shared[key]
     line = policy.load_line(db, office, now)
-    if not line.walk_ins:
-        return {}
-    today = _today(db, office, now, line)
-    futures = [_future(today, k, None) for k in range(FUTURES)]
-    return {w.id: _summary(today, futures, w)[0] for w in line.walk_ins}
+    found: dict[int, Estimate] = {}
+    if line.walk_ins:
+        today = _today(db, office, now, line)
+        futures = [_future(today, k, None) for k in range(FUTURES)]
+        found = {w.id: _summary(today, futures, w)[0] for w in line.walk_ins}
+    if len(_shared) > 64:
+        _shared.clear()
+    _shared[key] = found
+    return found
 
 
 def shown_range(estimate: Estimate) -> tuple[int, int]:
