@@ -1,10 +1,17 @@
 """What the simulator's days show: punctuality, walk-in waits, estimate accuracy, and the planner's sweep."""
 from __future__ import annotations
 
+import json
 import statistics
-from dataclasses import dataclass, replace
+from dataclasses import asdict, dataclass, replace
+from datetime import datetime
+from typing import Any
 
+from sqlite_utils import Database
+
+from .clock import from_db, to_db
 from .office import Office
+from .store import dumps, write
 from .simulation import Report, Scenario, simulate
 
 PUNCTUAL_MIN = 5
@@ -103,3 +110,20 @@ def format_sweep(rows: list[SweepRow]) -> str:
         lines.append(f"{100 * r.appointment_share:>11.0f}% {r.walk_ins_per_hour:>10.0f} {100 * f.punctual:>8.1f}%"
                      f" {f.delay_p90:>10.1f} {f.walk_in_median:>12.1f} {f.walk_in_p90:>12.1f} {f.refused:>12}")
     return "\n".join(lines)
+
+
+def save_sweep(db: Database, rows: list[SweepRow], scenario: Scenario, now: datetime) -> None:
+    """Keep a sweep for the report page (the newest is shown)."""
+    table = [{"appointment_share": r.appointment_share, "walk_ins_per_hour": r.walk_ins_per_hour,
+              **asdict(r.figures)} for r in rows]
+    with write(db):
+        db.execute("INSERT INTO planner_runs (created_at, scenario, rows) VALUES (?, ?, ?)",
+                   (to_db(now), dumps(asdict(scenario)), dumps(table)))
+
+
+def latest_sweep(db: Database) -> dict[str, Any] | None:
+    """The newest saved sweep: when, with which scenario, and its rows (None if there is none)."""
+    row = db.execute("SELECT created_at, scenario, rows FROM planner_runs ORDER BY id DESC LIMIT 1").fetchone()
+    if row is None:
+        return None
+    return {"created_at": from_db(row[0]), "scenario": json.loads(row[1]), "rows": json.loads(row[2])}

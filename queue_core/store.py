@@ -265,3 +265,18 @@ def m021_ticket_urgent(db: Database) -> None:
     """Walk-ins staff marked urgent go first among walk-ins; when and why is kept with the ticket."""
     db.execute("ALTER TABLE tickets ADD COLUMN urgent_at TEXT")
     db.execute("ALTER TABLE tickets ADD COLUMN urgent_reason TEXT")
+
+
+@migrations()
+def m022_planner_runs(db: Database) -> None:
+    """The capacity planner's tables (``terminpraxis simulate --sweep --save``), shown on /reports."""
+    db.executescript(
+        """
+        CREATE TABLE IF NOT EXISTS planner_runs (
+            id INTEGER PRIMARY KEY,
+            created_at TEXT NOT NULL,
+            scenario TEXT NOT NULL,
+            rows TEXT NOT NULL
+        );
+        """
+    )

@@ -11,7 +11,7 @@ from queue_core import accounts, retention
 from queue_core.errors import QueueError
 from queue_core.simulation import APPOINTMENT_MIX, WALK_IN_MIX, Scenario, run_day, simulated_office
 from queue_core.simulation import simulate as run_simulation
-from queue_core.simulation_report import format_report, format_sweep, sweep as planner_sweep
+from queue_core.simulation_report import format_report, format_sweep, save_sweep, sweep as planner_sweep
 
 from . import create_app, demo
 from .engine import open_engine
@@ -152,13 +152,14 @@ def import_command(path: str, service: str | None) -> None:
 @click.option("--confidence", type=float, default=None, help="Try another gap_fill_confidence.")
 @click.option("--warmup-days", default=0, show_default=True, help="Days run first so the model learns.")
 @click.option("--sweep", is_flag=True, help="Print the planner's table: share of slots × walk-in rate.")
+@click.option("--save", is_flag=True, help="With --sweep: keep the table for the report page (/reports).")
 @click.option("--seed", default=1, show_default=True, help="Random seed (same seed, same day).")
 @click.option("--days", default=1, show_default=True, help="Office days to simulate, one after another.")
 @click.option("--database", default=None, help="Keep the simulated days in this SQLite file.")
 def simulate(staff_count: int, appointments: int, walk_ins: int, own_office: bool, rate: float | None,
              share: float | None, slot_min: int, service_times: str, cv: float, no_show: float, lateness: float,
-             lateness_sd: float, confidence: float | None, warmup_days: int, sweep: bool, seed: int, days: int,
-             database: str | None) -> None:
+             lateness_sd: float, confidence: float | None, warmup_days: int, sweep: bool, save: bool, seed: int,
+             days: int, database: str | None) -> None:
     """Run office days on the real engine with a virtual clock: punctuality, walk-in waits, turned
     away, and how good the walk-ins' estimates were; with --sweep, the capacity planner's table."""
     for option, value in (("--staff", staff_count), ("--days", days), ("--slot", slot_min)):
@@ -194,7 +195,12 @@ def simulate(staff_count: int, appointments: int, walk_ins: int, own_office: boo
         walk_in_mix=None if own_office else tuple(WALK_IN_MIX))
     try:
         if sweep:
-            click.echo(format_sweep(planner_sweep(office, scenario)))
+            rows = planner_sweep(office, scenario)
+            click.echo(format_sweep(rows))
+            if save:
+                engine = _engine()
+                save_sweep(engine.db, rows, scenario, engine.now())
+                click.echo("Saved for the report page.")
         else:
             click.echo(format_report(run_simulation(office, scenario, database)))
     except QueueError as error:
