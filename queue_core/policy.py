@@ -61,6 +61,7 @@ class Line:
     walk_ins: list[WalkIn] = field(default_factory=list)
     waiting: list[Appointment] = field(default_factory=list)  # checked in, waiting
     booked: list[Appointment] = field(default_factory=list)  # not here yet, still expected
+    truncated: bool = False  # more walk-ins wait than were read (see load_line's prefix)
     _walk_ins_for: dict[str, list[WalkIn]] = field(default_factory=dict, repr=False)
     _appointments_for: dict[str, tuple[list[Appointment], list[Appointment]]] = field(
         default_factory=dict, repr=False)
@@ -117,25 +118,42 @@ def line_order(walk_in: WalkIn) -> tuple:
     return (not walk_in.urgent, walk_in.arrived, walk_in.id)
 
 
-def load_line(db: Database, office: Office, now: datetime) -> Line:
-    """Today's waiting tickets and the booked appointments still expected (start + late tolerance)."""
-    day = local_day(office, now)
+LINE_PREFIX = 300  # walk-ins read per decision: the first fitting one is almost always among them
+
+
+def load_line(db: Database, office: Office, now: datetime, caseworker: Caseworker | None = None,
+              prefix: int | None = None) -> Line:
+    """Today's waiting tickets and the booked appointments still expected (start + late tolerance).
+
+    With ``caseworker``, only what could matter to them: appointments of theirs or unassigned,
+    their own booked ones; with ``prefix``, the urgent walk-ins and the first ``prefix`` others by
+    arrival (``Line.truncated`` says whether more wait). Every read runs on an index.
+    """
+    day = local_day(office, now).isoformat()
     line = Line()
-    for tid, kind, service, minutes, staff, initial, start, created, urgent in db.execute(
-            "SELECT id, kind, service, minutes, staff, initial, appointment_start, created_at, urgent_at"
-            " FROM tickets WHERE location = ? AND day = ? AND state = 'waiting'",
-            (office.location, day.isoformat())).fetchall():
-        if kind == "walk_in":
-            line.walk_ins.append(WalkIn(tid, service, staff, initial, from_db(created), urgent is not None))
-        else:
-            line.waiting.append(Appointment(from_db(start), staff, service, minutes, tid, from_db(created)))
+    base = "FROM tickets WHERE location = ? AND day = ? AND state = 'waiting' AND kind = ?"
+    columns = "SELECT id, service, minutes, staff, initial, appointment_start, created_at, urgent_at "
+    walk_ins = db.execute(columns + base + " AND urgent_at IS NOT NULL", (office.location, day, "walk_in")).fetchall()
+    others = columns + base + " AND urgent_at IS NULL ORDER BY created_at, id"
+    found = db.execute(others + (" LIMIT ?" if prefix else ""),
+                       (office.location, day, "walk_in", *((prefix + 1,) if prefix else ()))).fetchall()
+    if prefix and len(found) > prefix:
+        found, line.truncated = found[:prefix], True
+    for tid, service, _minutes, staff, initial, _start, created, urgent in walk_ins + found:
+        line.walk_ins.append(WalkIn(tid, service, staff, initial, from_db(created), urgent is not None))
+    scope, params = "", []
+    if caseworker is not None:
+        scope, params = " AND (staff = ? OR staff IS NULL)", [caseworker.username]
+    for tid, service, minutes, staff, _initial, start, created, _urgent in db.execute(
+            columns + base + scope, (office.location, day, "appointment", *params)).fetchall():
+        line.waiting.append(Appointment(from_db(start), staff, service, minutes, tid, from_db(created)))
     line.walk_ins.sort(key=line_order)
-    tomorrow = local_instant(office, day + timedelta(days=1), datetime.min.time())
+    tomorrow = local_instant(office, local_day(office, now) + timedelta(days=1), datetime.min.time())
     for start, staff, service, minutes in db.execute(
             "SELECT starts_at, staff, service, duration_min FROM appointments WHERE state = 'booked'"
-            " AND starts_at > ? AND starts_at < ? AND location = ?",
-            (to_db(now - timedelta(minutes=office.late_tolerance_min)), to_db(tomorrow),
-             office.location)).fetchall():
+            " AND starts_at > ? AND starts_at < ? AND location = ?" + (" AND staff = ?" if caseworker else ""),
+            (to_db(now - timedelta(minutes=office.late_tolerance_min)), to_db(tomorrow), office.location,
+             *params)).fetchall():
         line.booked.append(Appointment(from_db(start), staff, service, minutes))
     return line
 
@@ -281,12 +299,17 @@ def choose_next(db: Database, office: Office, caseworker: Caseworker,
     Tickets of earlier office-local days are no candidates: numbers restart every day, and a
     ticket left waiting at yesterday's closing must not be called (or share a number) today.
     """
-    return decide(office, learned_model(db, office), load_line(db, office, now), caseworker, now)
+    model = learned_model(db, office)
+    line = load_line(db, office, now, caseworker, LINE_PREFIX)
+    choice = decide(office, model, line, caseworker, now)
+    if choice is None and line.truncated:  # nobody fitting among the first: look at the whole line
+        choice = decide(office, model, load_line(db, office, now, caseworker), caseworker, now)
+    return choice
 
 
 def why_idle(db: Database, office: Office, caseworker: Caseworker, now: datetime) -> Idle | None:
     """The reason nobody is callable now, or None when someone is."""
-    line, model = load_line(db, office, now), learned_model(db, office)
+    line, model = load_line(db, office, now, caseworker), learned_model(db, office)
     if decide(office, model, line, caseworker, now) is not None:
         return None
     return explain_idle(office, model, line, caseworker, now)
@@ -294,5 +317,5 @@ def why_idle(db: Database, office: Office, caseworker: Caseworker, now: datetime
 
 def when_to_ask_again(db: Database, office: Office, caseworker: Caseworker, now: datetime) -> datetime | None:
     """For an idle caseworker (the simulator): when the policy's answer may change by itself."""
-    return recheck_at(office, load_line(db, office, now), caseworker, now)
+    return recheck_at(office, load_line(db, office, now, caseworker, LINE_PREFIX), caseworker, now)
 

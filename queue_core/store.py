@@ -265,6 +265,9 @@ def m021_ticket_urgent(db: Database) -> None:
     """Walk-ins staff marked urgent go first among walk-ins; when and why is kept with the ticket."""
     db.execute("ALTER TABLE tickets ADD COLUMN urgent_at TEXT")
     db.execute("ALTER TABLE tickets ADD COLUMN urgent_reason TEXT")
+    # Partial: the policy reads the urgent few first, however long the line.
+    db.execute("CREATE INDEX tickets_urgent ON tickets (location, day, created_at)"
+               " WHERE urgent_at IS NOT NULL AND state = 'waiting'")
 
 
 @migrations()

@@ -72,7 +72,7 @@ def waiting_for(db: Database, office: Office, now: datetime, caseworker: Casewor
 
     The rules are the policy's own, so the list never shows a ticket the caseworker cannot call.
     """
-    line = policy.load_line(db, office, now)
+    line = policy.load_line(db, office, now, caseworker)
     appointments = sorted((a for a in line.waiting if policy.takes_appointment(caseworker, a)),
                           key=lambda a: (a.start, a.arrived, a.ticket))
     ids = [a.ticket for a in appointments] + [w.id for w in policy.walk_in_candidates(line, caseworker)]

@@ -206,3 +206,14 @@ def test_the_report_page_shows_the_learned_minutes(app, client, engine):
     text = page.get_data(as_text=True)
     assert page.status_code == 200
     assert "aus 412 Besuchen" in text and "9 von 10 in" in text
+
+
+def test_a_caseworker_finds_their_walk_in_behind_a_long_line_of_colleagues(engine, clock, monkeypatch):
+    from queue_core import policy
+
+    monkeypatch.setattr(policy, "LINE_PREFIX", 2)  # read only two walk-ins at first
+    for initial in ("M", "N", "S"):  # colleagues' letters
+        engine.walk_in("notfall", initial=initial)
+        clock.advance(minutes=1)
+    mine = engine.walk_in("notfall", initial="B").ticket
+    assert engine.call_next("210", "abraun").ticket.id == mine.id
