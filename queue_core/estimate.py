@@ -4,7 +4,7 @@ The rest of today is played forward a few dozen times with the policy itself dec
 caseworker, when free, asks ``policy.decide`` about the line as it would be then. Visit lengths,
 how late booked visitors come and whether they come at all are drawn from the learned model
 (queue_core.servicetime); a visit under way lasts as long as visits that already took this long
-usually do. The median of these futures is the estimate; the range runs from the shortest to the
+usually do. The mean of these futures is the estimate; the range runs from the shortest to the
 longest of them.
 
 Every draw is a fixed function of (future, ticket), so the same situation gives the same figure on
@@ -145,18 +145,13 @@ def _busy(db: Database, office: Office) -> dict[str, tuple[str, datetime]]:
     return found
 
 
-def _share(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, math.ceil(p * len(ordered)) - 1))]
-
-
 def _today(db: Database, office: Office, now: datetime, line: Line) -> _Today:
     closed, last_close = _closed_blocks(office, now)
     return _Today(office, learned_model(db, office), line, now, _busy(db, office), closed, last_close)
 
 
 def _summary(today: _Today, futures: list[dict[int, datetime]], target: WalkIn) -> tuple[Estimate, bool]:
-    """The target's estimate from the futures: its place, the median wait, the range of all."""
+    """The target's estimate from the futures: its place, the mean wait, the range of all."""
     office, now, line = today.office, today.now, today.line
     caseworkers = office.caseworkers_for(target.service, target.initial)
     ahead = line.walk_ins[:line.walk_ins.index(target)]
@@ -166,7 +161,9 @@ def _summary(today: _Today, futures: list[dict[int, datetime]], target: WalkIn) 
     waits = [_minutes(c, now) if c else math.inf for c in calls]
     in_time = sum(1 for c in calls if c and c + timedelta(minutes=typical) <= today.last_close)
     finite = [w for w in waits if w != math.inf] or [_minutes(today.last_close, now)]
-    middle = min(_share(waits, 0.5), max(finite))
+    # The mean, not the median: waits are skewed (many short, a few long), and a median would
+    # tell walk-ins too little on average.
+    middle = sum(min(w, max(finite)) for w in waits) / len(waits)
     low, high = min(waits), min(max(waits), max(finite))
     minutes = max(1, round(middle)) if middle > 0.25 else 0
     estimate = Estimate(position=position, minutes=minutes, low=math.floor(min(low, middle)),
