@@ -36,12 +36,12 @@ def purge(engine: EngineBase) -> PurgeResult:
             " notes = NULL, documents = NULL, purged_at = ? WHERE starts_at < ? AND purged_at IS NULL",
             (to_db(now), before)).rowcount
         tickets = engine.db.execute(
-            "UPDATE tickets SET initial = NULL WHERE created_at < ? AND initial IS NOT NULL",
-            (before,)).rowcount
-        # Override reasons are free text a caseworker typed: they may name a person.
+            "UPDATE tickets SET initial = NULL, urgent_reason = NULL WHERE created_at < ?"
+            " AND (initial IS NOT NULL OR urgent_reason IS NOT NULL)", (before,)).rowcount
+        # Override and urgency reasons are free text a caseworker typed: they may name a person.
         engine.db.execute(
-            "UPDATE events SET data = json_remove(data, '$.note') WHERE at < ? AND kind = 'called'"
-            " AND json_extract(data, '$.note') IS NOT NULL", (before,))
+            "UPDATE events SET data = json_remove(data, '$.note') WHERE at < ?"
+            " AND kind IN ('called', 'marked_urgent') AND json_extract(data, '$.note') IS NOT NULL", (before,))
         # The access log has its own, longer retention (an office must be able to answer
         # "who looked at my data?"), then its entries go.
         access_log = engine.db.execute(
