@@ -2,9 +2,10 @@
 
 1. Due appointments (from start − early window) of this caseworker, earliest start, then check-in.
 2. Walk-ins, urgent ones first, then first come first served, but only one whose visit will very
-   probably (``gap_fill_confidence``, 90 % by default) end before the caseworker's next
-   appointment, judged by the learned service times and by how late or absent that appointment's
-   visitor probably is (queue_core.servicetime). A walk-in never makes an appointment wait.
+   probably (``gap_fill_confidence``, 90 % by default) end before any of the caseworker's
+   upcoming appointments needs the desk, judged by the learned service times and by how late or
+   absent those visitors probably are (queue_core.servicetime). So a walk-in does not make an
+   appointment wait, except by the small risk the office accepts.
 3. An early, checked-in appointment when the caseworker would otherwise idle.
 
 The rules work on today's line held in memory (``Line``), so the estimate and the simulator ask
