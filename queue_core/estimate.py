@@ -150,12 +150,17 @@ def _today(db: Database, office: Office, now: datetime, line: Line) -> _Today:
     return _Today(office, learned_model(db, office), line, now, _busy(db, office), closed, last_close)
 
 
-def _summary(today: _Today, futures: list[dict[int, datetime]], target: WalkIn) -> tuple[Estimate, bool]:
-    """The target's estimate from the futures: its place, the mean wait, the range of all."""
-    office, now, line = today.office, today.now, today.line
+def _position(office: Office, walk_ins: list[WalkIn], index: int) -> int:
+    """1 + the walk-ins ahead that a caseworker able to serve this one could take first."""
+    target = walk_ins[index]
     caseworkers = office.caseworkers_for(target.service, target.initial)
-    ahead = line.walk_ins[:line.walk_ins.index(target)]
-    position = 1 + sum(1 for w in ahead if any(policy.takes_walk_in(c, w) for c in caseworkers))
+    return 1 + sum(1 for w in walk_ins[:index] if any(policy.takes_walk_in(c, w) for c in caseworkers))
+
+
+def _summary(today: _Today, futures: list[dict[int, datetime]], target: WalkIn,
+             position: int) -> tuple[Estimate, bool]:
+    """The target's estimate from the futures: its place, the mean wait, the range of all."""
+    now = today.now
     typical = today.model.duration(target.service).quantile(0.5)
     calls = [future.get(target.id) for future in futures]
     waits = [_minutes(c, now) if c else math.inf for c in calls]
@@ -169,6 +174,30 @@ def _summary(today: _Today, futures: list[dict[int, datetime]], target: WalkIn) 
     estimate = Estimate(position=position, minutes=minutes, low=math.floor(min(low, middle)),
                         high=max(minutes, math.ceil(high)))
     return estimate, in_time * 2 >= len(calls)
+
+
+def _work(today: _Today, walk_ins: list[WalkIn]) -> float:
+    return sum(today.model.duration(w.service).mean for w in walk_ins)
+
+
+def _behind(today: _Today, base: Estimate, target: WalkIn, work: float) -> tuple[Estimate, bool]:
+    """A walk-in behind the first LONG_LINE: the last of those one's estimate, plus the typical
+    work between them shared by the caseworkers who could serve it (the line moves at the
+    office's pace; playing hours of line forward visit by visit would cost too much). ``work`` is
+    the typical minutes of the walk-ins from that last one up to this one; the place is the index."""
+    capacity = max(1, len(today.office.caseworkers_for(target.service, target.initial)))
+    extra = work / capacity
+    estimate = Estimate(position=base.position, minutes=base.minutes + round(extra),
+                        low=(base.low or 0) + math.floor(extra), high=(base.high or 0) + math.ceil(extra))
+    typical = today.model.duration(target.service).quantile(0.5)
+    return estimate, today.now + timedelta(minutes=estimate.minutes + typical) <= today.last_close
+
+
+LONG_LINE = 60  # walk-ins played forward visit by visit; behind them the line moves at the office's pace
+
+
+def _head(line: Line) -> Line:
+    return Line(line.walk_ins[:LONG_LINE], list(line.waiting), list(line.booked))
 
 
 def walk_in_outlook(db: Database, office: Office, now: datetime, service: str, initial: str | None,
@@ -190,8 +219,14 @@ def walk_in_outlook(db: Database, office: Office, now: datetime, service: str, i
             shared = waiting_outlook(db, office, now)
             if ticket_id in shared:
                 return shared[ticket_id], True
-    today = _today(db, office, now, line)
-    return _summary(today, [_future(today, k, target.id) for k in range(FUTURES)], target)
+    index = line.walk_ins.index(target)
+    today = _today(db, office, now, _head(line))
+    if index < LONG_LINE:
+        return _summary(today, [_future(today, k, target.id) for k in range(FUTURES)], target,
+                        _position(office, line.walk_ins, index))
+    last = line.walk_ins[LONG_LINE - 1]
+    base, _ = _summary(today, [_future(today, k, last.id) for k in range(FUTURES)], last, index + 1)
+    return _behind(today, base, target, _work(today, line.walk_ins[LONG_LINE - 1:index]))
 
 
 _shared: dict[tuple, dict[int, Estimate]] = {}
@@ -208,9 +243,17 @@ def waiting_outlook(db: Database, office: Office, now: datetime) -> dict[int, Es
     line = policy.load_line(db, office, now)
     found: dict[int, Estimate] = {}
     if line.walk_ins:
-        today = _today(db, office, now, line)
+        today = _today(db, office, now, _head(line))
         futures = [_future(today, k, None) for k in range(FUTURES)]
-        found = {w.id: _summary(today, futures, w)[0] for w in line.walk_ins}
+        for index, walk_in in enumerate(line.walk_ins[:LONG_LINE]):
+            found[walk_in.id] = _summary(today, futures, walk_in, _position(office, line.walk_ins, index))[0]
+        if len(line.walk_ins) > LONG_LINE:
+            last = found[line.walk_ins[LONG_LINE - 1].id]
+            work = 0.0
+            for index in range(LONG_LINE, len(line.walk_ins)):
+                work += _work(today, [line.walk_ins[index - 1]])
+                base = Estimate(index + 1, last.minutes, last.low, last.high)
+                found[line.walk_ins[index].id] = _behind(today, base, line.walk_ins[index], work)[0]
     if len(_shared) > 64:
         _shared.clear()
     _shared[key] = found
