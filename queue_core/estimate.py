@@ -225,8 +225,25 @@ def walk_in_outlook(db: Database, office: Office, now: datetime, service: str, i
         return _summary(today, [_future(today, k, target.id) for k in range(FUTURES)], target,
                         _position(office, line.walk_ins, index))
     last = line.walk_ins[LONG_LINE - 1]
-    base, _ = _summary(today, [_future(today, k, last.id) for k in range(FUTURES)], last, index + 1)
+    base, _ = _summary(today, _head_futures(db, today), last, index + 1)
     return _behind(today, base, target, _work(today, line.walk_ins[LONG_LINE - 1:index]))
+
+
+_heads: dict[tuple, list[dict[int, datetime]]] = {}
+
+
+def _head_futures(db: Database, today: _Today) -> list[dict[int, datetime]]:
+    """The futures of a line's head, kept while the head, the desks and the model stay as they are
+    (a long line grows at its end: its head and so its futures stay the same)."""
+    line = today.line
+    key = (db.execute("PRAGMA database_list").fetchone()[2], id(today.model), id(today.office),
+           tuple(w.id for w in line.walk_ins), tuple(a.ticket for a in line.waiting), len(line.booked),
+           tuple(sorted(today.busy.items())), int(today.now.timestamp() // SHARED_S))
+    if key not in _heads:
+        if len(_heads) > 64:
+            _heads.clear()
+        _heads[key] = [_future(today, k, None) for k in range(FUTURES)]
+    return _heads[key]
 
 
 _shared: dict[tuple, dict[int, Estimate]] = {}
@@ -244,7 +261,7 @@ def waiting_outlook(db: Database, office: Office, now: datetime) -> dict[int, Es
     found: dict[int, Estimate] = {}
     if line.walk_ins:
         today = _today(db, office, now, _head(line))
-        futures = [_future(today, k, None) for k in range(FUTURES)]
+        futures = _head_futures(db, today)
         for index, walk_in in enumerate(line.walk_ins[:LONG_LINE]):
             found[walk_in.id] = _summary(today, futures, walk_in, _position(office, line.walk_ins, index))[0]
         if len(line.walk_ins) > LONG_LINE:
