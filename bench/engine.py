@@ -14,7 +14,8 @@ from queue_core import Engine, ManualClock, Office, connect
 from queue_core.clock import to_db
 from queue_core.policy import choose_next
 from queue_core.schedule import local_day
-from queue_core.simulation import percentile, run_day
+from queue_core.simulation import run_day
+from queue_core.simulation_report import percentile
 
 MONDAY_0830 = datetime(2026, 11, 23, 7, 30, tzinfo=timezone.utc)
 

@@ -9,11 +9,12 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from flask import current_app, request
-from flask_babel import gettext as _
+from flask_babel import gettext as _, ngettext
 
 from queue_core import events, slots as slot_finder, views
 from queue_core.errors import InvalidInput, NotFound
 from queue_core.models import Reason
+from queue_core.policy import Idle
 from queue_core.office import normalise_initial
 from web.api import Forbidden, bp, json_body
 from web.auth import current_user, login_required
@@ -22,7 +23,7 @@ from web.schemas import DOCUMENTS_MAX, TEXT_MAX, Booking, NoVisit, OnBehalf, Reb
 
 from . import queries
 
-ACTIONS = ("recall", "start", "finish", "no-show", "requeue", "transfer", "cancel", "call")
+ACTIONS = ("recall", "start", "finish", "no-show", "requeue", "transfer", "cancel", "call", "urgent")
 
 
 ID_MAX = 2**63 - 1
@@ -246,12 +247,39 @@ def reason_json(engine, reason: Reason) -> dict[str, Any]:
     texts = {
         "appointment_due": _("Termin %(time)s, fällig", time=starts),
         "appointment_early": _("Termin %(time)s, früh da – sonst keiner wartet", time=starts),
-        "walk_in_fits": _("ohne Termin, passt vor %(time)s", time=fits),
+        "walk_in_fits": _("ohne Termin, passt sehr wahrscheinlich vor %(time)s", time=fits),
         "walk_in": _("ohne Termin, der Reihe nach"),
+        "walk_in_urgent": (_("ohne Termin, dringend, passt vor %(time)s", time=fits) if fits
+                           else _("ohne Termin, dringend")),
         "override": _("gezielter Aufruf: %(note)s", note=reason.note or ""),
     }
     return {"code": reason.code, "starts_at": starts, "fits_before": fits, "note": reason.note,
             "text": texts.get(reason.code, reason.code)}
+
+
+def idle_json(engine, idle: Idle | None) -> dict[str, Any] | None:
+    """Why nobody is callable, in words for the desk (None when someone is)."""
+    if idle is None:
+        return None
+    before = queries.local_hm(engine, idle.before)
+    if idle.code == "none_fits":
+        text = ngettext("%(num)s Person ohne Termin wartet; sie passt nicht vor Ihren Termin um %(time)s"
+                        " (sie braucht etwa %(min)s min).",
+                        "%(num)s Personen ohne Termin warten; keine passt vor Ihren Termin um %(time)s"
+                        " (die kürzeste braucht etwa %(min)s min).", idle.waiting, time=before,
+                        min=idle.shortest_min)
+        if idle.for_colleagues:
+            text += " " + ngettext("%(num)s weitere wartet auf Kolleginnen und Kollegen.",
+                                   "%(num)s weitere warten auf Kolleginnen und Kollegen.", idle.for_colleagues)
+    elif idle.code == "for_colleagues":
+        text = ngettext("%(num)s Person ohne Termin wartet, aber für Kolleginnen und Kollegen (anderes"
+                        " Anliegen, andere Buchstaben oder gezielt weitergeleitet).",
+                        "%(num)s Personen ohne Termin warten, aber für Kolleginnen und Kollegen (andere"
+                        " Anliegen, andere Buchstaben oder gezielt weitergeleitet).", idle.for_colleagues)
+    else:
+        text = _("Niemand wartet auf Sie.")
+    return {"code": idle.code, "waiting": idle.waiting, "for_colleagues": idle.for_colleagues,
+            "before": before, "shortest_min": idle.shortest_min, "text": text}
 
 
 def desk_key(desk: str) -> str:
@@ -336,6 +364,11 @@ def ticket_action(ticket_id: int, action: str):
         ticket = engine.transfer(ticket_id, service=service, staff=staff, actor=actor)
     elif action == "cancel":
         ticket = engine.cancel_ticket(ticket_id, actor=actor)
+    elif action == "urgent":
+        reason = data.get("reason")
+        if reason is not None and not isinstance(reason, str):
+            raise InvalidInput("give a reason why this visit is urgent", field="reason")
+        ticket = engine.mark_urgent(ticket_id, reason, actor=actor)
     else:  # call
         desk = text_field(data, "desk", required=True)
         note = data.get("note")
@@ -375,7 +408,8 @@ def desk_view(engine, desk: str, user: dict) -> dict[str, Any]:
         reason = views.last_call_reason(engine.db, current.id)
         if reason:
             current_json["reason"] = reason_json(engine, Reason(reason.code or "override",
-                                                                current.appointment_start, note=reason.note))
+                                                                current.appointment_start, reason.fits_before,
+                                                                note=reason.note))
     mine = [] if caseworker is None else queries.day_appointments(engine, queries.today(engine),
                                                                    caseworker.username)
     for item in mine:  # the list shows times and states; the details drawer shows (and records) the rest
@@ -386,4 +420,6 @@ def desk_view(engine, desk: str, user: dict) -> dict[str, Any]:
             "user": {"username": user["username"], "name": user["name"], "role": user["role"],
                      "caseworker": caseworker is not None},
             "current": current_json, "waiting": waiting, "appointments": mine,
+            "idle": idle_json(engine, engine.idle_reason(caseworker.username))
+            if caseworker is not None and current is None else None,
             "seq": events.latest_seq(engine.db)}

@@ -9,6 +9,7 @@ from typing import Any
 
 from queue_core import Engine, views
 from queue_core.codes import format_code
+from queue_core.estimate import waiting_outlook
 from queue_core.models import Appointment, Ticket
 from queue_core.office import Caseworker
 from queue_core.schedule import local_day, wall_clock
@@ -62,7 +63,7 @@ def ticket_json(engine: Engine, t: Ticket) -> dict[str, Any]:
         "staff": t.staff, "desk": t.desk, "room": engine.room_of(t.desk), "appointment_id": t.appointment_id,
         "appointment_time": local_hm(engine, t.appointment_start), "created_at": local_hm(engine, t.created_at),
         "called_at": local_hm(engine, t.called_at), "outcome": t.outcome, "recalls": t.recalls,
-        "requeues": t.requeues,
+        "requeues": t.requeues, "urgent": t.urgent_at is not None,
     }
 
 
@@ -70,9 +71,12 @@ def waiting_for(engine: Engine, caseworker: Caseworker) -> list[dict[str, Any]]:
     """Tickets waiting that this caseworker may call, each with its minutes of waiting so far."""
     now = engine.now()
     result = []
+    estimates = waiting_outlook(engine.db, engine.office, now)
     for ticket in views.waiting_for(engine.db, engine.office, now, caseworker):
         item = ticket_json(engine, ticket)
         item["waiting_min"] = max(0, int((now - ticket.created_at).total_seconds() // 60))
+        if ticket.id in estimates:  # the figure the visitor's ticket and phone page show
+            item["estimated_wait_min"] = estimates[ticket.id].minutes
         result.append(item)
     return result
 

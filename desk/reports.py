@@ -14,7 +14,7 @@ from typing import Any
 from flask import Blueprint, Flask, Response, jsonify, render_template, request
 from flask_babel import gettext as _
 
-from queue_core import accounts, audit, facts, stats
+from queue_core import accounts, audit, facts, servicetime, simulation_report, stats
 from queue_core.errors import InvalidInput
 from queue_core.schedule import local_instant, wall_clock
 from web.api import bp as api_bp
@@ -165,8 +165,31 @@ def report_page():
     evaluation = _evaluation(period)
     context.update(period=period, evaluation=evaluation, charts=_charts(evaluation),
                    quick=_quick_ranges(period.last), query=_query(period),
-                   service_names={k: s.name for k, s in engine.office.services.items()})
+                   service_names={k: s.name for k, s in engine.office.services.items()},
+                   servicetimes=servicetime.model(engine.db, engine.office).summary(),
+                   planner=_planner(simulation_report.latest_sweep(engine.db)))
     return render_template("reports/report.html", **context)
+
+
+def _planner(saved: dict[str, Any] | None) -> dict[str, Any] | None:
+    """The newest saved capacity-planner sweep as a chart (punctuality by walk-in rate, one line per
+    share of slots booked) and its rows."""
+    if saved is None:
+        return None
+    rows = saved["rows"]
+    rates = sorted({r["walk_ins_per_hour"] for r in rows})
+    shares = sorted({r["appointment_share"] for r in rows})
+    by = {(r["appointment_share"], r["walk_ins_per_hour"]): r for r in rows}
+    series = [charts.Series(_("%(share)s %% der Termine vergeben", share=round(100 * share)),
+                            [round(100 * by[(share, rate)]["punctual"], 1) if (share, rate) in by else None
+                             for rate in rates]) for share in shares]
+    chart = charts.line_chart(
+        _("Kapazitätsplanung: Pünktlichkeit"),
+        _("Simulierter Anteil der Termine in Prozent, die binnen 5 Minuten aufgerufen werden, nach Vorsprachen"
+          " ohne Termin je Stunde, je Anteil vergebener Termine."),
+        [f"{rate:g}" for rate in rates], series, unit=" %", y_max=100)
+    return {"created_at": wall_clock(get_engine().office, saved["created_at"], "%d.%m.%Y %H:%M"),
+            "chart": chart, "rows": rows}
 
 
 def _query(period: facts.Period) -> dict[str, str]:

@@ -5,7 +5,6 @@ birth date, phone number, concern or note (tests walk every public route and eve
 """
 from __future__ import annotations
 
-import math
 from datetime import datetime
 from typing import Any
 
@@ -15,6 +14,7 @@ from flask_babel import get_locale, gettext as _
 
 from queue_core import Engine
 from queue_core.errors import UnknownCode
+from queue_core.estimate import shown_range
 from queue_core.models import CheckIn, Estimate, Ticket
 from queue_core.office import WEEKDAYS
 from queue_core.schedule import wall_clock
@@ -26,19 +26,9 @@ WAITING_STATES = (TicketState.WAITING,)
 CODE_INPUT_MAX = 200  # a scanner may type a URL; anything longer is not a code
 
 
-def wait_range(minutes: int | None) -> tuple[int, int] | None:
-    """An honest range around the point estimate: estimates of a queue are never exact.
-
-    0–5 minutes stays "a few minutes"; beyond that about −20 % … +30 %, in steps of 5, at least
-    10 minutes wide (40 → 30–55).
-    """
-    if minutes is None:
-        return None
-    if minutes <= 5:
-        return (0, 5)
-    low = max(5, 5 * round(minutes * 0.8 / 5))
-    high = max(low + 10, 5 * math.ceil(minutes * 1.3 / 5))
-    return (low, high)
+def wait_range(estimate: Estimate | None) -> tuple[int, int] | None:
+    """The estimate's calibrated range as every surface shows it (queue_core.estimate)."""
+    return None if estimate is None else shown_range(estimate)
 
 
 def local_time(engine: Engine, when: datetime | None) -> str | None:
@@ -61,7 +51,7 @@ def ticket_status(engine: Engine, ticket: Ticket, estimate: Estimate | None = No
         "state": ticket.state,
         "position": estimate.position if waiting else None,
         "estimated_wait_min": estimate.minutes if waiting else None,
-        "wait_range": list(wait_range(estimate.minutes)) if waiting else None,
+        "wait_range": list(wait_range(estimate)) if waiting else None,
         "appointment_time": local_time(engine, ticket.appointment_start),
         "room": engine.room_of(ticket.desk) if called else None,
         "called_at": local_time(engine, ticket.called_at) if called else None,
@@ -73,8 +63,8 @@ def public_ticket(engine: Engine, ticket: Ticket, estimate: Estimate | None = No
     return {"id": ticket.id, "token": ticket.token, **ticket_status(engine, ticket, estimate)}
 
 
-def wait_text(minutes: int | None) -> str:
-    span = wait_range(minutes)
+def wait_text(span: list[int] | tuple[int, int] | None) -> str:
+    """A status's ``wait_range`` in words."""
     if span is None:
         return ""
     if span[1] <= 5:

@@ -144,7 +144,7 @@ def ticket(token: str):
     # The browser prints too only when no receipt printer is printing this ticket.
     auto_print = (bool(current_app.config.get("KIOSK_AUTO_PRINT", False)) and fresh
                   and printed in (None, printer.FAILED))
-    return _page("kiosk/ticket.html", ticket=found, status=status, wait=wait_text(status["estimated_wait_min"]),
+    return _page("kiosk/ticket.html", ticket=found, status=status, wait=wait_text(status["wait_range"]),
                  qr=qr, status_url=url, late=request.args.get("late") == "1",
                  issued_date=local_date(engine, found.created_at), issued_time=local_time(engine, found.created_at),
                  auto_print=auto_print, printed=printed,
@@ -156,7 +156,7 @@ def phone(token: str):
     engine = get_engine()
     found = _ticket_or_404(token)
     status = ticket_status(engine, found)
-    return _page("kiosk/phone.html", ticket=found, status=status, wait=wait_text(status["estimated_wait_min"]))
+    return _page("kiosk/phone.html", ticket=found, status=status, wait=wait_text(status["wait_range"]))
 
 
 @bp.get("/info/<page>")

@@ -59,9 +59,10 @@ def walk_in_service(office: Office) -> str | None:
 
 
 def walk_in_wait(db: Database, office: Office, now: datetime) -> int | None:
-    """Minutes a walk-in arriving now would wait; None when closed or no service takes walk-ins."""
-    service = walk_in_service(office)
-    if service is None or opening_at(office, now) is None:
+    """Minutes a walk-in arriving now would be told (the longest over the walk-in services, so the
+    board never promises less than the kiosk says); None when closed or no service takes walk-ins."""
+    if opening_at(office, now) is None:
         return None
-    estimate, _fits = walk_in_outlook(db, office, now, service, None)
-    return estimate.minutes
+    waits = [walk_in_outlook(db, office, now, s.key, None)[0].minutes for s in office.services.values()
+             if s.walk_in and office.caseworkers_for(s.key)]
+    return max(waits) if waits else None

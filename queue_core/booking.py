@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Iterable
 
-from . import outbox
+from . import outbox, servicetime
 from .base import EngineBase
 from .clock import as_utc, to_db
 from .codes import code_hash, new_code
@@ -171,5 +171,6 @@ class Booking(EngineBase):
                           (to_db(now), appointment_id))
                 if row:
                     self._event(now, "appointment_missed", appointment_id=appointment_id, **row)
+                    servicetime.record_missed(self.db, now)
                     expired.append(appointment_id)
         return expired

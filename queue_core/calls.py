@@ -1,13 +1,15 @@
 """The desk's commands: call next (the policy decides), override, and the ticket's life after the call."""
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 
 from .base import EngineBase
 from .clock import to_db
 from .errors import DeskBusy, DeskPaused, InvalidInput, InvalidTransition
 from .models import OUTCOMES, Call, Reason, Ticket
-from .policy import choose_next
+from . import servicetime
+from .policy import Idle, choose_next, why_idle
 from .store import one
 
 NOTE_MAX = 500
@@ -28,9 +30,34 @@ class Calls(EngineBase):
             if choice is None:
                 return None
             ticket_id, reason = choice
-            ticket = self._call(now, ticket_id, desk, staff, reason.code)
-        return Call(ticket, Reason(reason.code, ticket.appointment_start, reason.fits_before),
-                    self.room_of(desk))
+            # The reason's times go with the event, so a reloaded desk still says "fits before 10:15".
+            ticket = self._call(now, ticket_id, desk, staff, reason.code,
+                                **({"fits_before": to_db(reason.fits_before), "chance": reason.chance}
+                                   if reason.fits_before else {}))
+        return Call(ticket, replace(reason, starts_at=ticket.appointment_start), self.room_of(desk))
+
+    def idle_reason(self, staff: str) -> Idle | None:
+        """Why the policy would call nobody for this caseworker now (None: someone is callable)."""
+        return why_idle(self.db, self.office, self.office.caseworker(staff), self.now())
+
+    def mark_urgent(self, ticket_id: int, reason: str, actor: str | None = None) -> Ticket:
+        """Mark a waiting walk-in urgent: it goes first among walk-ins, never before a due appointment.
+
+        The reason is required and kept with the ticket and in the event log.
+        """
+        reason = _note(reason, required=True, what="give a reason why this visit is urgent")
+        with self._command() as now:
+            current = self.ticket(ticket_id)
+            if current.kind != "walk_in":
+                raise InvalidTransition("only walk-ins can be marked urgent; appointments go first anyway",
+                                        state=current.state, number=current.number)
+            if current.urgent_at is not None:
+                raise InvalidTransition(f"ticket {current.number} is urgent already", state=current.state,
+                                        number=current.number)
+            ticket = self._move_ticket(ticket_id, ("waiting",), urgent_at=now, urgent_reason=reason)
+            self._event(now, "marked_urgent", ticket_id=ticket.id, actor=actor, number=ticket.number,
+                        kind=ticket.kind, service=ticket.service, note=reason)
+        return ticket
 
     def call_ticket(self, ticket_id: int, desk: str, staff: str, note: str) -> Call:
         """Call a specific waiting ticket out of turn; the reason is kept in the event log."""
@@ -96,6 +123,8 @@ class Calls(EngineBase):
             current = self.ticket(ticket_id)
             ticket = self._move_ticket(ticket_id, ("called", "serving"), state="done", outcome=outcome,
                                        finished_at=now, started_at=current.started_at or now)
+            servicetime.record_visit(self.db, self.office, ticket.service, ticket.called_by,
+                                     current.started_at or current.called_at, now)
             self._event(now, "finished", ticket_id=ticket.id, desk=ticket.desk, actor=actor,
                         number=ticket.number, kind=ticket.kind, service=ticket.service, outcome=outcome)
         return ticket
@@ -166,10 +195,11 @@ class Calls(EngineBase):
 _NOW = object()  # placeholder for "the command's instant" in _lifecycle changes
 
 
-def _note(note: str | None, required: bool = False) -> str | None:
+def _note(note: str | None, required: bool = False,
+          what: str = "give a reason for calling out of turn") -> str | None:
     if note is None or not str(note).strip():
         if required:
-            raise InvalidInput("give a reason for calling out of turn", field="note")
+            raise InvalidInput(what, field="note")
         return None
     if not isinstance(note, str) or len(note) > NOTE_MAX:
         raise InvalidInput(f"the reason may have at most {NOTE_MAX} characters", field="note")

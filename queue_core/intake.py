@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from . import servicetime
 from .base import EngineBase
 from .clock import to_db
 from .codes import code_hash, new_token, normalise_code, same_code
@@ -68,6 +69,7 @@ class Intake(EngineBase):
         self.db.execute(
             "UPDATE appointments SET state = 'checked_in', checked_in_at = ?, late = ?, ticket_id = ?"
             " WHERE id = ?", (to_db(now), int(late), ticket.id, appointment.id))
+        servicetime.record_arrival(self.db, appointment.starts_at, now)
         return ticket, late, early
 
     def walk_in(self, service: str, *, initial: str | None = None, language: str | None = None,
@@ -78,6 +80,9 @@ class Intake(EngineBase):
             raise InvalidInput(f"{svc.name} only by appointment", field="service")
         initial = normalise_initial(initial)
         language, request_id = _clean(language, request_id)
+        # The estimate plays today forward (milliseconds): read before taking the write lock, so
+        # kiosks and desks never queue behind it.
+        outlook = walk_in_outlook(self.db, self.office, self.now(), service, initial)
         with self._command() as now:
             if request_id is not None:
                 row = one(self.db, "SELECT * FROM tickets WHERE request_id = ?", (request_id,))
@@ -87,7 +92,7 @@ class Intake(EngineBase):
                         raise RequestIdReused("request_id was already used for another ticket",
                                               field="request_id")
                     return CheckIn(ticket, False, self._outlook(ticket, now))
-            refusal, estimate = self._intake_refusal(now, service, initial)
+            refusal, estimate = self._intake_refusal(now, service, initial, outlook)
             if refusal is None:
                 ticket = self._new_ticket(now, kind="walk_in", service=service, minutes=svc.minutes,
                                           staff=None, initial=initial, language=language,
@@ -98,14 +103,14 @@ class Intake(EngineBase):
         # Raised after the commit, so the recorded intake stop is kept.
         raise refusal
 
-    def _intake_refusal(self, now: datetime, service: str,
-                        initial: str | None) -> tuple[IntakeClosed | None, Estimate | None]:
+    def _intake_refusal(self, now: datetime, service: str, initial: str | None,
+                        outlook: tuple[Estimate, bool]) -> tuple[IntakeClosed | None, Estimate | None]:
         opening = opening_at(self.office, now)
         if opening is None:
             return self._closed(now, "closed"), None
         if now >= opening.end - timedelta(minutes=self.office.walk_in_cutoff_min):
             return self._stop_intake(now, "cutoff"), None
-        estimate, fits_today = walk_in_outlook(self.db, self.office, now, service, initial)
+        estimate, fits_today = outlook
         if not fits_today:
             return self._stop_intake(now, "capacity"), None
         return None, estimate

@@ -39,6 +39,8 @@ class Ticket:
     requeues: int
     recalls: int
     initial: str | None = None  # the surname's first letter, where the office assigns by letters
+    urgent_at: datetime | None = None  # marked urgent by staff: first among walk-ins
+    called_by: str | None = None  # the caseworker who called it (who serves it)
 
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> "Ticket":
@@ -50,6 +52,7 @@ class Ticket:
             created_at=from_db(row["created_at"]), called_at=from_db(row["called_at"]),
             started_at=from_db(row["started_at"]), finished_at=from_db(row["finished_at"]),
             outcome=row["outcome"], requeues=row["requeues"], recalls=row["recalls"], initial=row["initial"],
+            urgent_at=from_db(row.get("urgent_at")), called_by=row.get("called_by"),
         )
 
 
@@ -88,10 +91,13 @@ class Appointment:
 
 @dataclass(frozen=True)
 class Estimate:
-    """Where a waiting ticket stands: its place among those competing for the same caseworkers."""
+    """Where a waiting ticket stands: its place among those competing for the same caseworkers,
+    the expected wait and the range the real wait falls in nine times out of ten or more."""
 
     position: int
     minutes: int
+    low: int | None = None
+    high: int | None = None
 
 
 @dataclass(frozen=True)
@@ -109,10 +115,11 @@ class CheckIn:
 class Reason:
     """Why the policy chose this ticket: a code for translation plus the times it refers to."""
 
-    code: str  # appointment_due, walk_in_fits, walk_in, appointment_early, override
+    code: str  # appointment_due, walk_in_fits, walk_in, walk_in_urgent, appointment_early, override
     starts_at: datetime | None = None
     fits_before: datetime | None = None
     note: str | None = None
+    chance: float | None = None  # walk_in_fits: how likely the visit ends before fits_before
 
 
 @dataclass(frozen=True)

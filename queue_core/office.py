@@ -30,6 +30,7 @@ OFFICE_DEFAULTS: dict[str, Any] = {
     "retention_days": 7,
     "access_log_retention_days": 365,
     "max_requeues": 2,
+    "gap_fill_confidence": 0.9,
     "appointment_prefix": "T",
     "walk_in_prefix": "W",
     "services": [],
@@ -101,6 +102,7 @@ class Office:
     desks: Mapping[str, Desk]
     staff: Mapping[str, Caseworker] = field(default_factory=dict)
     access_log_retention_days: int = 365
+    gap_fill_confidence: float = 0.9  # how sure a walk-in must be to end before the next appointment
 
     def service(self, key: str) -> Service:
         try:
@@ -180,6 +182,7 @@ class Office:
             retention_days=_minutes(values, "retention_days"),
             access_log_retention_days=_minutes(values, "access_log_retention_days"),
             max_requeues=_minutes(values, "max_requeues"),
+            gap_fill_confidence=_share(values, "gap_fill_confidence"),
             appointment_prefix=str(values["appointment_prefix"]),
             walk_in_prefix=str(values["walk_in_prefix"]),
             services=services, desks=desks, staff=staff,
@@ -196,6 +199,18 @@ def _minutes(values: Mapping[str, Any], key: str) -> int:
         if value < 0:
             raise InvalidInput(f"{key} must be a whole number ≥ 0", field=key)
     return value
+
+
+def _share(values: Mapping[str, Any], key: str) -> float:
+    """A probability between 0.5 and 0.999 (90 % is written 0.9)."""
+    value = values[key]
+    try:
+        share = float(value)
+    except (TypeError, ValueError):
+        share = -1.0
+    if isinstance(value, bool) or not 0.5 <= share <= 0.999:
+        raise InvalidInput(f"{key} must be a share between 0.5 and 0.999, e.g. 0.9", field=key)
+    return share
 
 
 def _service(raw: Mapping[str, Any], default_prefix: str) -> Service:

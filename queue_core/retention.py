@@ -46,12 +46,12 @@ def purge(engine: EngineBase, batch: int = PURGE_BATCH) -> PurgeResult:
             " notes = NULL, documents = NULL, purged_at = ? WHERE id IN (SELECT id FROM appointments"
             " WHERE starts_at < ? AND purged_at IS NULL LIMIT ?)", (to_db(now), before), batch)
     tickets = _in_batches(
-        db, "UPDATE tickets SET initial = NULL WHERE id IN (SELECT id FROM tickets"
-            " WHERE created_at < ? AND initial IS NOT NULL LIMIT ?)", (before,), batch)
-    # Override reasons are free text a caseworker typed: they may name a person.
+        db, "UPDATE tickets SET initial = NULL, urgent_reason = NULL WHERE id IN (SELECT id FROM tickets"
+            " WHERE created_at < ? AND (initial IS NOT NULL OR urgent_reason IS NOT NULL) LIMIT ?)", (before,), batch)
+    # Override and urgency reasons are free text a caseworker typed: they may name a person.
     _in_batches(
         db, "UPDATE events SET data = json_remove(data, '$.note') WHERE seq IN (SELECT seq FROM events"
-            " WHERE at < ? AND kind = 'called' AND json_extract(data, '$.note') IS NOT NULL LIMIT ?)",
+            " WHERE at < ? AND kind IN ('called', 'marked_urgent') AND json_extract(data, '$.note') IS NOT NULL LIMIT ?)",
         (before,), batch)
     # The access log has its own, longer retention (an office must be able to answer
     # "who looked at my data?"), then its entries go.

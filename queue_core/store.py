@@ -422,5 +422,50 @@ def m_issue14_climate(db: Database) -> None:
             noted_at TEXT NOT NULL
         );
         CREATE INDEX IF NOT EXISTS climate_notes_day ON climate_notes (location, day);
+
+
+@migrations()
+def m020_visit_history(db: Database) -> None:
+    """What the queue learns from the office (queue_core.servicetime): recent visit minutes per
+    service and caseworker, and appointment visitors' lateness and no-shows. Filled from the
+    history already there, so an existing office starts with what it knows."""
+    db.executescript(
+        """
+        CREATE TABLE IF NOT EXISTS visit_history (
+            name TEXT PRIMARY KEY,
+            visits INTEGER NOT NULL,
+            recent TEXT NOT NULL,
+            extra INTEGER NOT NULL DEFAULT 0,
+            updated_at TEXT NOT NULL,
+            version INTEGER NOT NULL
+        );
+        """
+    )
+    from .servicetime import backfill
+
+    backfill(db)
+
+
+@migrations()
+def m021_ticket_urgent(db: Database) -> None:
+    """Walk-ins staff marked urgent go first among walk-ins; when and why is kept with the ticket."""
+    db.execute("ALTER TABLE tickets ADD COLUMN urgent_at TEXT")
+    db.execute("ALTER TABLE tickets ADD COLUMN urgent_reason TEXT")
+    # Partial: the policy reads the urgent few first, however long the line.
+    db.execute("CREATE INDEX tickets_urgent ON tickets (location, day, created_at)"
+               " WHERE urgent_at IS NOT NULL AND state = 'waiting'")
+
+
+@migrations()
+def m022_planner_runs(db: Database) -> None:
+    """The capacity planner's tables (``terminpraxis simulate --sweep --save``), shown on /reports."""
+    db.executescript(
+        """
+        CREATE TABLE IF NOT EXISTS planner_runs (
+            id INTEGER PRIMARY KEY,
+            created_at TEXT NOT NULL,
+            scenario TEXT NOT NULL,
+            rows TEXT NOT NULL
+        );
         """
     )

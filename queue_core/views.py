@@ -14,10 +14,10 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from .clock import to_db
+from .clock import from_db, to_db
 from .models import TICKET_KINDS, Appointment, Ticket
 from .office import Caseworker, Office
-from .policy import appointment_filter, walk_in_filter
+from . import policy
 from .schedule import local_day, local_instant
 from .store import one, rows
 
@@ -38,6 +38,7 @@ class CallReason:
 
     code: str | None
     note: str | None
+    fits_before: datetime | None = None
 
 
 def day_bounds(office: Office, day: date) -> tuple[datetime, datetime]:
@@ -66,18 +67,20 @@ def day_appointments(db: Database, office: Office, day: date, staff: str | None 
 
 
 def waiting_for(db: Database, office: Office, now: datetime, caseworker: Caseworker) -> list[Ticket]:
-    """Today's waiting tickets this caseworker may call: appointments by start, then walk-ins by arrival.
+    """Today's waiting tickets this caseworker may call: appointments by start, then walk-ins in
+    line order (urgent first, then by arrival).
 
-    The filters are the policy's own, so the list never shows a ticket the caseworker cannot call.
+    The rules are the policy's own, so the list never shows a ticket the caseworker cannot call.
     """
-    app_where, app_params = appointment_filter(caseworker)
-    walk_where, walk_params = walk_in_filter(caseworker)
-    found = rows(db,
-                 "SELECT * FROM tickets WHERE location = ? AND state = 'waiting' AND day = ?"
-                 f" AND ((kind = 'appointment' AND {app_where}) OR (kind = 'walk_in' AND {walk_where}))"
-                 " ORDER BY kind = 'walk_in', appointment_start, created_at, id",
-                 [office.location, local_day(office, now).isoformat(), *app_params, *walk_params])
-    return [Ticket.from_row(r) for r in found]
+    line = policy.load_line(db, office, now, caseworker)
+    appointments = sorted((a for a in line.waiting if policy.takes_appointment(caseworker, a)),
+                          key=lambda a: (a.start, a.arrived, a.ticket))
+    ids = [a.ticket for a in appointments] + [w.id for w in policy.walk_in_candidates(line, caseworker)]
+    if not ids:
+        return []
+    found = {r["id"]: Ticket.from_row(r) for r in rows(
+        db, f"SELECT * FROM tickets WHERE id IN ({','.join('?' * len(ids))})", ids)}
+    return [found[i] for i in ids]
 
 
 def waiting_all(db: Database, office: Office, now: datetime) -> list[Ticket]:
@@ -130,7 +133,7 @@ def last_call_reason(db: Database, ticket_id: int) -> CallReason | None:
     if not row:
         return None
     data = json.loads(row["data"] or "{}")
-    return CallReason(data.get("reason"), data.get("note"))
+    return CallReason(data.get("reason"), data.get("note"), from_db(data.get("fits_before")))
 
 
 def has_appointments(db: Database) -> bool:

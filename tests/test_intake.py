@@ -224,7 +224,8 @@ def test_booked_appointments_use_up_walk_in_capacity(tmp_path, clock):
     engine = variant(tmp_path, clock, hours={"mon": ["08:00-10:00"]}, walk_in_cutoff_min=0,
                      **one_caseworker())
     engine.book_appointment(service="erstantrag", starts_at=at(9), staff="solo")
-    engine.walk_in("erstantrag")
+    # 08:30–09:00 is too short to be sure a 30-minute visit ends in time: the first walk-in is
+    # served after the appointment, 09:30–10:00, and that is the day's last room.
     engine.walk_in("erstantrag")
     with pytest.raises(IntakeClosed) as info:
         engine.walk_in("erstantrag")
@@ -260,14 +261,18 @@ def test_estimate_counts_appointments_that_will_preempt(tmp_path, clock):
     engine.book_appointment(service="erstantrag", starts_at=at(8, 45), staff="solo")
     engine.book_appointment(service="erstantrag", starts_at=at(9, 15), staff="solo")
     estimate = engine.walk_in("erstantrag").estimate
-    assert estimate.minutes == 75  # 08:30 → 09:45
+    # After both: about 09:45 (visits vary, so the range is wide and the middle near 75 min).
+    assert 60 <= estimate.minutes <= 85
+    assert estimate.low <= estimate.minutes <= estimate.high
 
 
 def test_estimate_counts_checked_in_appointments_too(tmp_path, clock):
     engine = variant(tmp_path, clock, **one_caseworker())
     appointment = engine.book_appointment(service="erstantrag", starts_at=at(8, 40), staff="solo")
     engine.check_in(appointment.code)
-    assert engine.walk_in("erstantrag").estimate.minutes == 40  # after 08:40–09:10
+    # The appointment is due (early window) and called first; the walk-in follows its visit.
+    estimate = engine.walk_in("erstantrag").estimate
+    assert 15 <= estimate.minutes <= 40 and estimate.low < estimate.minutes < estimate.high
 
 
 def test_estimate_counts_walk_ins_ahead_and_gives_position(tmp_path, clock):
@@ -276,7 +281,8 @@ def test_estimate_counts_walk_ins_ahead_and_gives_position(tmp_path, clock):
     second = engine.walk_in("erstantrag")
     third = engine.walk_in("erstantrag")
     assert [r.estimate.position for r in (first, second, third)] == [1, 2, 3]
-    assert [r.estimate.minutes for r in (first, second, third)] == [0, 30, 60]
+    waits = [r.estimate.minutes for r in (first, second, third)]
+    assert waits[0] == 0 and 20 <= waits[1] <= 35 and 45 <= waits[2] <= 65  # a typical visit is ~27 min
     # Once the first is called, the others move up.
     engine.call_next("210", "solo")
     assert engine.outlook(engine.ticket(third.ticket.id)).position == 2
@@ -285,7 +291,8 @@ def test_estimate_counts_walk_ins_ahead_and_gives_position(tmp_path, clock):
 def test_estimate_uses_the_earliest_free_caseworker(engine, clock):
     # Three caseworkers, no letters given: three walk-ins are served at once.
     waits = [engine.walk_in("erstantrag").estimate.minutes for _ in range(4)]
-    assert waits == [0, 0, 0, 30]
+    # The fourth waits for the first of three visits to end: less than one visit's typical length.
+    assert waits[:3] == [0, 0, 0] and 5 <= waits[3] < 27
 
 
 def test_outlook_of_a_called_ticket_is_zero(engine):

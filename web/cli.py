@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import sys
+from dataclasses import replace
 
 import click
 from flask import current_app
@@ -9,7 +10,9 @@ from flask import current_app
 from queue_core import accounts, retention
 from queue_core.importer import import_file
 from queue_core.errors import QueueError
-from queue_core.simulation import run_day, format_report
+from queue_core.simulation import APPOINTMENT_MIX, WALK_IN_MIX, Scenario, run_day, simulated_office
+from queue_core.simulation import simulate as run_simulation
+from queue_core.simulation_report import format_report, format_sweep, save_sweep, sweep as planner_sweep
 
 from . import create_app, demo
 from .engine import open_engine
@@ -131,24 +134,76 @@ def import_command(path: str, service: str | None) -> None:
 
 
 @cli.command("simulate")
-@click.option("--staff", "staff_count", default=5, show_default=True, help="Caseworkers on duty.")
-@click.option("--appointments", default=40, show_default=True, help="Appointments booked for the day.")
-@click.option("--walk-ins", default=60, show_default=True, help="Visitors without appointment.")
+@click.option("--staff", "staff_count", default=5, show_default=True, help="Caseworkers on duty (standard office).")
+@click.option("--appointments", default=40, show_default=True, help="Appointments booked per day (standard office).")
+@click.option("--walk-ins", default=60, show_default=True, help="Visitors without appointment per day.")
+@click.option("--office", "own_office", is_flag=True,
+              help="Simulate this office's own configuration (TOML plus admin settings) instead of the standard one.")
+@click.option("--rate", type=float, default=None, help="Walk-ins per hour (Poisson); overrides --walk-ins.")
+@click.option("--share", type=float, default=None, help="Share of slots booked, 0–1; overrides --appointments.")
+@click.option("--slot", "slot_min", default=30, show_default=True, help="Minutes per appointment slot.")
+@click.option("--service-times", type=click.Choice(["lognormal", "exponential"]), default="lognormal",
+              show_default=True, help="How visit lengths vary around the service's minutes.")
+@click.option("--cv", default=0.5, show_default=True, help="Spread of log-normal visit lengths.")
+@click.option("--no-show", default=0.06, show_default=True, help="Share of appointments not kept.")
+@click.option("--lateness", default=-8.0, show_default=True, help="Mean arrival, minutes after the start.")
+@click.option("--lateness-sd", default=6.0, show_default=True, help="Spread of arrivals, minutes.")
+@click.option("--confidence", type=float, default=None, help="Try another gap_fill_confidence.")
+@click.option("--warmup-days", default=0, show_default=True, help="Days run first so the model learns.")
+@click.option("--sweep", is_flag=True, help="Print the planner's table: share of slots × walk-in rate.")
+@click.option("--save", is_flag=True, help="With --sweep: keep the table for the report page (/reports).")
 @click.option("--seed", default=1, show_default=True, help="Random seed (same seed, same day).")
 @click.option("--days", default=1, show_default=True, help="Office days to simulate, one after another.")
 @click.option("--database", default=None, help="Keep the simulated days in this SQLite file.")
-def simulate(staff_count: int, appointments: int, walk_ins: int, seed: int, days: int,
-             database: str | None) -> None:
-    """Run office days on the real engine with a virtual clock and print waits and punctuality."""
-    for option, value in (("--staff", staff_count), ("--days", days)):
+def simulate(staff_count: int, appointments: int, walk_ins: int, own_office: bool, rate: float | None,
+             share: float | None, slot_min: int, service_times: str, cv: float, no_show: float, lateness: float,
+             lateness_sd: float, confidence: float | None, warmup_days: int, sweep: bool, save: bool, seed: int,
+             days: int, database: str | None) -> None:
+    """Run office days on the real engine with a virtual clock: punctuality, walk-in waits, turned
+    away, and how good the walk-ins' estimates were; with --sweep, the capacity planner's table."""
+    for option, value in (("--staff", staff_count), ("--days", days), ("--slot", slot_min)):
         if value < 1:
             raise click.BadParameter("must be at least 1", param_hint=option)
-    for option, value in (("--appointments", appointments), ("--walk-ins", walk_ins)):
+    for option, value in (("--appointments", appointments), ("--walk-ins", walk_ins), ("--rate", rate or 0),
+                          ("--warmup-days", warmup_days), ("--cv", cv)):
         if value < 0:
             raise click.BadParameter("must not be negative", param_hint=option)
-    report = run_day(staff=staff_count, appointments=appointments, walk_ins=walk_ins, seed=seed,
-                     days=days, database=database)
-    click.echo(format_report(report))
+    for option, value in (("--share", share or 0), ("--no-show", no_show)):
+        if not 0 <= value <= 1:
+            raise click.BadParameter("must lie between 0 and 1", param_hint=option)
+    plain = not (own_office or rate is not None or share is not None or sweep or confidence is not None
+                 or warmup_days or service_times != "lognormal")
+    if plain:
+        report = run_day(staff=staff_count, appointments=appointments, walk_ins=walk_ins, seed=seed,
+                         days=days, database=database)
+        click.echo(format_report(report))
+        return
+    office = _engine().office if own_office else simulated_office(staff_count)
+    if confidence is not None:
+        if not 0.5 <= confidence <= 0.999:
+            raise click.BadParameter("must lie between 0.5 and 0.999", param_hint="--confidence")
+        office = replace(office, gap_fill_confidence=confidence)
+    open_minutes = sum(i.minutes() for i in office.hours.get("mon", ())) or 480
+    scenario = Scenario(
+        walk_ins_per_hour=rate if rate is not None else walk_ins * 60 / open_minutes,
+        appointment_share=share if share is not None else min(1.0, appointments * slot_min / (
+            max(1, len(office.staff)) * open_minutes)),
+        slot_min=slot_min, service_times=service_times, cv=cv, no_show=no_show, lateness_mean=lateness,
+        lateness_sd=lateness_sd, seed=seed, days=days, warmup_days=warmup_days,
+        appointment_mix=None if own_office else tuple(APPOINTMENT_MIX),
+        walk_in_mix=None if own_office else tuple(WALK_IN_MIX))
+    try:
+        if sweep:
+            rows = planner_sweep(office, scenario)
+            click.echo(format_sweep(rows))
+            if save:
+                engine = _engine()
+                save_sweep(engine.db, rows, scenario, engine.now())
+                click.echo("Saved for the report page.")
+        else:
+            click.echo(format_report(run_simulation(office, scenario, database)))
+    except QueueError as error:
+        _fail(error)
 
 
 def main() -> None:

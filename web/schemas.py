@@ -89,13 +89,15 @@ class OnBehalf(Body):
 
 
 class TicketAction(Body):
-    """The fields each action reads: finish → outcome; transfer → service, staff; call → desk, note."""
+    """The fields each action reads: finish → outcome; transfer → service, staff; call → desk, note;
+    urgent → reason."""
 
     outcome: Optional[Literal["done", "by_post", "follow_up"]] = None
     service: Optional[str] = _text("service")
     staff: Optional[str] = _text("staff")
     desk: Optional[str] = Field(None, max_length=40)
     note: Optional[str] = Field(None, max_length=500)
+    reason: Optional[str] = Field(None, max_length=500, description="why this walk-in is urgent (logged)")
 
 
 def validate(model: type[Body], data: Any) -> None:

@@ -44,7 +44,7 @@ def build(engine: Engine, ticket: Ticket, url: str, language: str) -> Receipt:
         elif ticket.kind == "appointment" and status["appointment_time"]:
             lines = (_("Your appointment: %(time)s", time=status["appointment_time"]),)
         else:
-            lines = (_("Estimated wait:") + " " + wait_text(status["estimated_wait_min"]),
+            lines = (_("Estimated wait:") + " " + wait_text(status["wait_range"]),
                      _("Visitors with an appointment are called first."))
         return Receipt(office=engine.office.name, heading=_("Your number"), number=ticket.number,
                        lines=lines, url=url, scan_hint=_("Scan to follow your number on your phone."),

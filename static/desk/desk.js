@@ -45,6 +45,8 @@
     $("current-number").textContent = cur ? cur.number : "–";
     $("current-state").textContent = cur ? (STATES[cur.state] || cur.state) + " · " + cur.service_name : "";
     $("reason").textContent = cur && cur.reason ? cur.reason.text : "";
+    $("idle").textContent = !cur && s.idle ? s.idle.text : "";
+    $("idle").hidden = !!cur || !s.idle;
     $("desk-state").textContent = s.desk_state === "paused" ? "Pause" : "";
     $("pause-toggle").textContent = s.desk_state === "paused" ? "Weiter (Pause beenden)" : "Pause";
     var list = $("appointments"); list.textContent = "";
@@ -56,10 +58,17 @@
     if (!s.appointments.length) list.appendChild(li([{text: "Keine Termine heute."}]));
     var waiting = $("waiting"); waiting.textContent = "";
     var select = $("override-ticket"); select.textContent = "";
+    var urgentSelect = $("urgent-ticket"); urgentSelect.textContent = "";
     s.waiting.forEach(function (t) {
       var extra = t.kind === "appointment" ? "Termin " + t.appointment_time : "seit " + t.waiting_min + " min";
-      waiting.appendChild(li([{text: t.number, cls: "time"}, {text: t.service_name}, {text: extra}]));
+      if (t.estimated_wait_min != null) extra += " · noch etwa " + t.estimated_wait_min + " min";
+      var parts = [{text: t.number, cls: "time"}, {text: t.service_name}, {text: extra}];
+      if (t.urgent) parts.push({text: "dringend", cls: "urgent"});
+      waiting.appendChild(li(parts));
       var o = document.createElement("option"); o.value = t.id; o.textContent = t.number; select.appendChild(o);
+      if (t.kind === "walk_in" && !t.urgent) {
+        var u = document.createElement("option"); u.value = t.id; u.textContent = t.number; urgentSelect.appendChild(u);
+      }
     });
     if (!s.waiting.length) waiting.appendChild(li([{text: "Niemand wartet."}]));
   }
@@ -92,7 +101,7 @@
     say("");
     if (action === "next") {
       return api("POST", "/desks/" + encodeURIComponent(desk) + "/call-next").then(function (res) {
-        if (res.status === 204) say("Niemand wartet, der jetzt dran ist.");
+        if (res.status === 204) say("Niemand ist jetzt aufrufbar – der Grund steht darüber.");
         else if (res.status >= 400) say(res.body.error.message, true);
         refresh();
       });
@@ -138,6 +147,15 @@
     var id = $("override-ticket").value; if (!id) return;
     api("POST", "/tickets/" + id + "/call", {desk: desk, note: $("override-note").value}).then(function (res) {
       if (res.status >= 400) say(res.body.error.message, true); refresh();
+    });
+  });
+  $("urgent-form").addEventListener("submit", function (e) {
+    e.preventDefault();
+    var id = $("urgent-ticket").value; if (!id) return;
+    api("POST", "/tickets/" + id + "/urgent", {reason: $("urgent-reason").value}).then(function (res) {
+      if (res.status >= 400) say(res.body.error.message, true);
+      else { say("Als dringend markiert: " + res.body.ticket.number); $("urgent-reason").value = ""; }
+      refresh();
     });
   });
   $("pause-toggle").addEventListener("click", function () {
