@@ -128,8 +128,11 @@ class Intake(EngineBase):
         office = self.office
         prefix = office.appointment_prefix if kind == "appointment" else office.service(service).prefix
         day = local_day(office, now).isoformat()
+        # A restore carries the day's numbers already handed out into ticket_number_floors.
         seq_no = self.db.execute(
-            "SELECT COALESCE(MAX(seq_no), 0) + 1 FROM tickets WHERE location = ? AND day = ? AND prefix = ?",
+            "SELECT MAX((SELECT COALESCE(MAX(seq_no), 0) FROM tickets WHERE location = ?1 AND day = ?2"
+            " AND prefix = ?3), (SELECT COALESCE(MAX(seq_no), 0) FROM ticket_number_floors"
+            " WHERE location = ?1 AND day = ?2 AND prefix = ?3)) + 1",
             (office.location, day, prefix)).fetchone()[0]
         row = one(self.db,
                   "INSERT INTO tickets (token, location, day, prefix, seq_no, number, kind, service, minutes,"

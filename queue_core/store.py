@@ -236,3 +236,23 @@ def m012_office_settings(db: Database) -> None:
         CREATE INDEX IF NOT EXISTS office_settings_version ON office_settings (version);
         """
     )
+
+
+@migrations()
+def m_issue15_ticket_number_floors(db: Database) -> None:
+    """Numbers already handed out per location, day and prefix that the tickets table may not show.
+
+    A restore from a backup made mid-day writes here the day's highest numbers of the replaced file,
+    so numbering continues after them and no two visitors in the hallway hold the same number.
+    """
+    db.executescript(
+        """
+        CREATE TABLE IF NOT EXISTS ticket_number_floors (
+            location TEXT NOT NULL,
+            day TEXT NOT NULL,
+            prefix TEXT NOT NULL,
+            seq_no INTEGER NOT NULL,
+            PRIMARY KEY (location, day, prefix)
+        );
+        """
+    )
