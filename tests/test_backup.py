@@ -131,3 +131,18 @@ def test_restore_continues_the_days_numbers_and_keeps_the_replaced_file(engine, 
     assert kinds == ["walked_in", "restored"]
     restored.db.close()
     engine.db = connect(db_path)  # the fixture closes it
+
+
+def test_cli_explains_a_missing_database_and_a_wrong_file(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from web.cli import cli
+    from conftest import DEMO_CONFIG
+
+    monkeypatch.setenv("TERMINPRAXIS_DATABASE", str(tmp_path / "none.db"))
+    monkeypatch.setenv("TERMINPRAXIS_CONFIG", str(DEMO_CONFIG))
+    made = CliRunner().invoke(cli, ["backup", str(tmp_path / "copy.db")])
+    assert made.exit_code == 1 and "there is no database at" in made.output
+    (tmp_path / "notes.txt").write_text("hello")
+    refused = CliRunner().invoke(cli, ["restore", str(tmp_path / "notes.txt"), "--yes"])
+    assert refused.exit_code == 1 and "not a usable SQLite database" in refused.output
