@@ -19,9 +19,10 @@ def create_app(test_config: Mapping[str, Any] | None = None, *, surfaces: str = 
     socketio.init_app(app, async_mode=app.config["ASYNC_MODE"], message_queue=app.config["MESSAGE_QUEUE"],
                       cors_allowed_origins=[])
 
-    from . import api, i18n, realtime, status
+    from . import api, i18n, metrics, realtime, status
     i18n.init_app(app)
     realtime.init_app(app)
+    metrics.init_app(app)
     app.register_blueprint(status.bp)
 
     import display

@@ -38,6 +38,7 @@ APP_DEFAULTS: dict[str, Any] = {
     "STAFF_SESSION_HOURS": 12,
     "BOOKING_HORIZON_DAYS": 366,
     "SESSION_COOKIE_SECURE": False,
+    "METRICS_ALLOW": ["127.0.0.1", "::1"],
 }
 
 
