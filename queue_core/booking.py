@@ -10,6 +10,7 @@ from .codes import code_hash, new_code
 from .errors import InvalidInput, SlotTaken
 from .models import Appointment
 from .schedule import fits_hours, local_day
+from .absences import spans_of
 from .store import dumps, one
 
 
@@ -92,6 +93,8 @@ class Booking(EngineBase):
                     (staff, to_db(starts_at - timedelta(hours=8)), to_db(ends_at), besides, to_db(starts_at)))
         if clash:
             raise SlotTaken("the caseworker already has an appointment at that time")
+        if spans_of(self.db, [staff], starts_at, ends_at):
+            raise SlotTaken("the caseworker is absent at that time")
 
     def _unused_code(self) -> str:
         while True:

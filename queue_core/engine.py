@@ -4,6 +4,7 @@ Each command is one write transaction that appends its event; nothing here knows
 """
 from __future__ import annotations
 
+from .absences import Absences
 from .audit import AccessLog
 from .booking import Booking
 from .calls import Calls
@@ -11,5 +12,5 @@ from .intake import Intake
 from .printing import Printing
 
 
-class Engine(Booking, Intake, Calls, AccessLog, Printing):
+class Engine(Booking, Intake, Calls, AccessLog, Printing, Absences):
     """Book, check in, call and close visits for one office location, and log who read personal data."""

@@ -14,6 +14,7 @@ from datetime import datetime, time, timedelta
 
 from sqlite_utils import Database
 
+from .absences import absent_blocks
 from .clock import from_db, to_db
 from .models import Estimate
 from .office import Caseworker, Office
@@ -80,7 +81,7 @@ def _timeline(db: Database, office: Office, caseworker: Caseworker, now: datetim
     ).fetchone()
     if current:
         free_at = max(now, from_db(current[0]) + timedelta(minutes=current[1]))
-    timeline = Timeline(free_at, list(closed))
+    timeline = Timeline(free_at, list(closed) + absent_blocks(db, caseworker.username, now))
     day_end = closed[-1][0] if closed else now
     for start, minutes in db.execute(
         "SELECT starts_at, duration_min FROM appointments WHERE staff = ? AND state = 'booked'"

@@ -256,3 +256,35 @@ def m_issue15_ticket_number_floors(db: Database) -> None:
         );
         """
     )
+
+
+@migrations()
+def m_issue15_absences(db: Database) -> None:
+    """Caseworkers' absences, and what each did to the appointments it touched (queue_core.absences).
+
+    ``absence_moves.to_staff`` is the colleague who took the appointment, NULL when it went on the
+    call list.
+    """
+    db.executescript(
+        """
+        CREATE TABLE IF NOT EXISTS absences (
+            id INTEGER PRIMARY KEY,
+            location TEXT NOT NULL,
+            staff TEXT NOT NULL,
+            starts_at TEXT NOT NULL,
+            ends_at TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            created_by TEXT,
+            cancelled_at TEXT
+        );
+        CREATE INDEX IF NOT EXISTS absences_staff_end ON absences (staff, ends_at);
+        CREATE TABLE IF NOT EXISTS absence_moves (
+            absence_id INTEGER NOT NULL REFERENCES absences(id),
+            appointment_id INTEGER NOT NULL REFERENCES appointments(id),
+            from_staff TEXT NOT NULL,
+            to_staff TEXT,
+            PRIMARY KEY (absence_id, appointment_id)
+        );
+        CREATE INDEX IF NOT EXISTS absence_moves_appointment ON absence_moves (appointment_id);
+        """
+    )
