@@ -180,3 +180,26 @@ def costs(db: Database, location: str | None, first: datetime, last: datetime) -
         " WHERE b.cancelled_at IS NULL AND b.ends_at > ? AND b.starts_at < ?" + where +
         " GROUP BY b.id ORDER BY b.starts_at, b.id",
         (to_db(first), to_db(last), *((location,) if location else ()))).fetchall()]
+
+
+def moves_of(db: Database, absence_id: int) -> list[dict[str, Any]]:
+    """What one absence did: each touched appointment and the colleague who took it (None: to call)."""
+    return [dict(zip(("appointment_id", "to_staff"), r)) for r in db.execute(
+        "SELECT m.appointment_id, m.to_staff FROM absence_moves m JOIN appointments a ON a.id = m.appointment_id"
+        " WHERE m.absence_id = ? ORDER BY a.starts_at, a.id", (absence_id,)).fetchall()]
+
+
+def report_rows(db: Database, office: Office, first_day: date, last_day: date,
+                location: str | None) -> list[dict[str, Any]]:
+    """The evaluation's table of absences in the office-local days ``first_day`` … ``last_day``."""
+    low = local_instant(office, first_day, time(0, 0))
+    high = local_instant(office, last_day + timedelta(days=1), time(0, 0))
+    rows = []
+    for row in costs(db, location, low, high):
+        who = office.staff.get(row["staff"])
+        local = [from_db(row[k]).astimezone(office.timezone) for k in ("starts_at", "ends_at")]
+        rows.append({"staff": row["staff"], "staff_name": who.name if who else row["staff"],
+                     "from": local[0].strftime("%Y-%m-%d %H:%M"), "to": local[1].strftime("%Y-%m-%d %H:%M"),
+                     "hours": round((local[1] - local[0]).total_seconds() / 3600, 1),
+                     "moved": row["moved"], "to_call": row["to_call"], "cancelled": row["cancelled"]})
+    return rows

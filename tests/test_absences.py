@@ -109,3 +109,79 @@ def test_spans_and_bad_input(office, engine):
         engine.mark_absent("abraun", at(6, 0), at(7, 0))
     assert surname_initial("Müller, Ömer") == "M" and surname_initial("Ömer Özdemir") == "O"
     assert surname_initial("") is None
+
+
+# --- the page /desk/absences ------------------------------------------------------------------
+
+@pytest.fixture
+def shared_app(db_path, clock):
+    from web import create_app
+
+    from conftest import DEMO_CONFIG
+
+    return create_app({"TESTING": True, "DATABASE": str(db_path), "ASYNC_MODE": "threading",
+                       "CONFIG": str(DEMO_CONFIG), "OFFICE": office_mapping(staff=SHARED_LETTERS),
+                       "CLOCK": clock, "SECRET_KEY": "test"})
+
+
+def test_the_page_marks_an_absence_and_shows_moves_and_whom_to_call(shared_app, engine):
+    from test_desk_support import make_staff, sign_in
+
+    moved = book(engine, 9, 0, "abraun", "Erika Berg")
+    stuck = engine.book_appointment(service="erstantrag", starts_at=at(10, 0), staff="abraun",
+                                    name="Fritz Bach", phone="0461 555 01")
+    engine.book_appointment(service="erstantrag", starts_at=at(10, 0), staff="hkoch", name="Jana Kurz")
+    make_staff(shared_app, "leitung", role="admin")
+    client = shared_app.test_client()
+    csrf = sign_in(client, "leitung", desk=None)
+    response = client.post("/desk/absences", data={"csrf_token": csrf, "staff": "abraun", "first": "2026-11-23",
+                                                   "from_time": "08:45", "to_time": "12:00"})
+    assert response.status_code == 302
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert f'data-id="{moved.id}" class="moved"' in page and "übernimmt Hakan Koch" in page
+    call_list = page[page.index('id="call-list"'):]
+    assert "Fritz Bach" in call_list and "0461 555 01" in call_list and "Erika Berg" not in call_list
+    readings = engine.db.execute("SELECT actor FROM events WHERE kind = 'personal_data_read'"
+                                 " AND json_extract(data, '$.what') = 'absence_call_list'").fetchall()
+    assert readings == [("leitung",)]
+    assert engine.appointment(moved.id).staff == "hkoch" and engine.appointment(stuck.id).staff == "abraun"
+
+
+def test_a_caseworker_marks_only_themselves_and_bad_input_is_explained(shared_app, engine):
+    from test_desk_support import make_staff, sign_in
+
+    make_staff(shared_app, "abraun")
+    client = shared_app.test_client()
+    csrf = sign_in(client, "abraun", desk=None)
+    page = client.get("/desk/absences").get_data(as_text=True)
+    assert 'value="abraun"' in page and 'value="hkoch"' not in page
+    other = client.post("/desk/absences", data={"csrf_token": csrf, "staff": "hkoch", "first": "2026-11-24"})
+    assert other.status_code == 422 and "nur sich selbst" in other.get_data(as_text=True)
+    for form in ({"first": "morgen"}, {"first": ""}, {"first": "2026-11-24", "from_time": "25:00"},
+                 {"first": "2026-11-24", "last": "2026-11-20"}, {"first": "2026-11-20"}):
+        refused = client.post("/desk/absences", data={"csrf_token": csrf, "staff": "abraun", **form})
+        assert refused.status_code == 422, form
+        assert 'id="absence-error"' in refused.get_data(as_text=True)
+    assert engine.db.execute("SELECT COUNT(*) FROM absences").fetchone()[0] == 0
+    mine = client.post("/desk/absences", data={"csrf_token": csrf, "staff": "abraun", "first": "2026-11-24",
+                                               "last": "2026-11-25"})
+    assert mine.status_code == 302
+    listed = client.get("/desk/absences").get_data(as_text=True)
+    assert "24.11.2026 00:00" in listed and "26.11.2026 00:00" in listed
+
+
+def test_the_evaluation_shows_absences_and_their_cost(engine, office):
+    from queue_core import stats
+    from queue_core.facts import make_period
+
+    book(engine, 9, 0, "abraun", "Erika Berg")
+    stuck = book(engine, 9, 0, "hkoch", "Ida Lenz")
+    engine.mark_absent("hkoch", *absence_span(office, MONDAY, from_time=time(8, 45), to_time=time(12, 0)))
+    engine.cancel_appointment(stuck.id)
+    result = stats.evaluate(engine.db, office, make_period(MONDAY, MONDAY))
+    assert result["absences"] == [{"staff": "hkoch", "staff_name": "Hakan Koch", "from": "2026-11-23 08:45",
+                                   "to": "2026-11-23 12:00", "hours": 3.2, "moved": 0, "to_call": 1,
+                                   "cancelled": 1}]
+    assert result["summary"]["absences"] == {"count": 1, "hours": 3.2, "moved": 0, "to_call": 1, "cancelled": 1}
+    later = stats.evaluate(engine.db, office, make_period(MONDAY + timedelta(days=1), MONDAY + timedelta(days=2)))
+    assert later["absences"] == []
