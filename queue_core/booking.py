@@ -2,15 +2,16 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Iterable
+from typing import Any, Iterable
 
+from .absences import spans_of
 from .base import EngineBase
 from .clock import as_utc, to_db
 from .codes import code_hash, new_code
 from .errors import InvalidInput, SlotTaken
 from .models import Appointment
+from .needs import clean as clean_needs
 from .schedule import fits_hours, local_day
-from .absences import spans_of
 from .store import dumps, one
 
 
@@ -20,9 +21,10 @@ class Booking(EngineBase):
                          birth_date: str | None = None, phone: str | None = None,
                          concern: str | None = None, notes: str | None = None,
                          documents: Iterable[str] = (), language: str | None = None,
-                         actor: str | None = None) -> Appointment:
+                         actor: str | None = None, needs: Any = None, interpreter: str | None = None) -> Appointment:
         """Book an appointment in office hours; refuses a slot that overlaps the caseworker's others."""
         starts_at, minutes = self._check_slot(service, staff, starts_at, duration_min)
+        stated = clean_needs(needs, interpreter, self.office)
         with self._command() as now:
             if starts_at < now:
                 raise InvalidInput("the appointment lies in the past", field="starts_at")
@@ -32,11 +34,12 @@ class Booking(EngineBase):
             cursor = self.db.execute(
                 "INSERT INTO appointments (code, code_hash, location, service, staff, starts_at,"
                 " duration_min, state, name, birth_date, phone, concern, notes, documents, language,"
-                " booked_at, booked_by) VALUES (?, ?, ?, ?, ?, ?, ?, 'booked', ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " booked_at, booked_by, needs, interpreter)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, 'booked', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (code, code_hash(code), self.office.location, service, staff, to_db(starts_at), minutes,
                  name, birth_date, phone, concern, notes,
                  dumps([documents] if isinstance(documents, str) else list(documents)), language,
-                 to_db(now), actor),
+                 to_db(now), actor, *stated),
             )
             appointment_id = int(cursor.lastrowid)
             self._event(now, "appointment_booked", appointment_id=appointment_id, actor=actor,

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
 from .base import EngineBase
 from .clock import to_db
@@ -9,6 +10,7 @@ from .codes import code_hash, new_token, normalise_code, same_code
 from .errors import IntakeClosed, InvalidInput, TooEarly, UnknownCode
 from .estimate import walk_in_outlook
 from .models import Appointment, CheckIn, Estimate, Ticket
+from .needs import clean as clean_needs
 from .office import normalise_initial
 from .schedule import hours_text, local_day, next_opening, opening_at
 from .store import one
@@ -62,19 +64,21 @@ class Intake(EngineBase):
             now, kind="walk_in" if as_walk_in else "appointment", service=appointment.service,
             minutes=appointment.duration_min, staff=None if as_walk_in else appointment.staff,
             initial=None, language=language or appointment.language, request_id=request_id,
-            appointment_id=appointment.id, appointment_start=None if as_walk_in else appointment.starts_at)
+            appointment_id=appointment.id, appointment_start=None if as_walk_in else appointment.starts_at,
+            needs=(appointment.needs, appointment.interpreter))
         self.db.execute(
             "UPDATE appointments SET state = 'checked_in', checked_in_at = ?, late = ?, ticket_id = ?"
             " WHERE id = ?", (to_db(now), int(late), ticket.id, appointment.id))
         return ticket, late, early
 
     def walk_in(self, service: str, *, initial: str | None = None, language: str | None = None,
-                request_id: str | None = None) -> CheckIn:
+                request_id: str | None = None, needs: Any = None, interpreter: str | None = None) -> CheckIn:
         """A visitor without appointment. Refused outside hours, after the cutoff, or when today is full."""
         svc = self.office.service(service)
         if not svc.walk_in:
             raise InvalidInput(f"{svc.name} only by appointment", field="service")
         initial = normalise_initial(initial)
+        stated = clean_needs(needs, interpreter, self.office)
         language, request_id = _clean(language, request_id)
         with self._command() as now:
             if request_id is not None:
@@ -86,7 +90,7 @@ class Intake(EngineBase):
             if refusal is None:
                 ticket = self._new_ticket(now, kind="walk_in", service=service, minutes=svc.minutes,
                                           staff=None, initial=initial, language=language,
-                                          request_id=request_id)
+                                          request_id=request_id, needs=stated)
                 self._event(now, "walked_in", ticket_id=ticket.id, number=ticket.number, kind="walk_in",
                             service=service, estimate_min=estimate.minutes)
                 return CheckIn(ticket, True, estimate)
@@ -123,7 +127,8 @@ class Intake(EngineBase):
 
     def _new_ticket(self, now: datetime, *, kind: str, service: str, minutes: int, staff: str | None,
                     initial: str | None, language: str | None, request_id: str | None,
-                    appointment_id: int | None = None, appointment_start: datetime | None = None) -> Ticket:
+                    appointment_id: int | None = None, appointment_start: datetime | None = None,
+                    needs: tuple[str | None, str | None] = (None, None)) -> Ticket:
         """Number and insert a ticket inside the caller's write transaction (UNIQUE backs it up)."""
         office = self.office
         prefix = office.appointment_prefix if kind == "appointment" else office.service(service).prefix
@@ -136,11 +141,12 @@ class Intake(EngineBase):
             (office.location, day, prefix)).fetchone()[0]
         row = one(self.db,
                   "INSERT INTO tickets (token, location, day, prefix, seq_no, number, kind, service, minutes,"
-                  " staff, initial, language, state, appointment_id, appointment_start, request_id, created_at)"
-                  " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'waiting', ?, ?, ?, ?) RETURNING *",
+                  " staff, initial, language, state, appointment_id, appointment_start, request_id, created_at,"
+                  " needs, interpreter) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'waiting', ?, ?, ?, ?, ?, ?)"
+                  " RETURNING *",
                   (new_token(), office.location, day, prefix, seq_no, f"{prefix} {seq_no:03d}", kind, service,
                    minutes, staff, initial, language, appointment_id,
-                   to_db(appointment_start) if appointment_start else None, request_id, to_db(now)))
+                   to_db(appointment_start) if appointment_start else None, request_id, to_db(now), *needs))
         return Ticket.from_row(row)
 
     def _outlook(self, ticket: Ticket, now: datetime) -> Estimate:

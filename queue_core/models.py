@@ -38,6 +38,8 @@ class Ticket:
     requeues: int
     recalls: int
     initial: str | None = None  # the surname's first letter, where the office assigns by letters
+    needs: str | None = None  # room needs, personal data (queue_core.needs)
+    interpreter: str | None = None  # language of a needed interpreter, personal data
 
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> "Ticket":
@@ -49,6 +51,7 @@ class Ticket:
             created_at=from_db(row["created_at"]), called_at=from_db(row["called_at"]),
             started_at=from_db(row["started_at"]), finished_at=from_db(row["finished_at"]),
             outcome=row["outcome"], requeues=row["requeues"], recalls=row["recalls"], initial=row["initial"],
+            needs=row.get("needs"), interpreter=row.get("interpreter"),
         )
 
 
@@ -72,6 +75,8 @@ class Appointment:
     checked_in_at: datetime | None
     late: bool
     ticket_id: int | None
+    needs: str | None = None  # room needs, personal data (queue_core.needs)
+    interpreter: str | None = None  # language of a needed interpreter, personal data
 
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> "Appointment":
@@ -82,6 +87,7 @@ class Appointment:
             notes=row["notes"], documents=json.loads(row["documents"] or "[]"),
             language=row["language"], booked_at=from_db(row["booked_at"]),
             checked_in_at=from_db(row["checked_in_at"]), late=bool(row["late"]), ticket_id=row["ticket_id"],
+            needs=row.get("needs"), interpreter=row.get("interpreter"),
         )
 
 

@@ -15,6 +15,7 @@ from sqlite_utils import Database
 
 from .clock import from_db, to_db
 from .models import Reason
+from .needs import narrowed
 from .office import Caseworker, Office
 from .schedule import local_day
 
@@ -43,8 +44,8 @@ def walk_in_filter(caseworker: Caseworker) -> tuple[str, list]:
 
 
 def first_appointment(db: Database, office: Office, caseworker: Caseworker,
-                      due_until: datetime | None, day: str) -> int | None:
-    where, params = appointment_filter(caseworker)
+                      due_until: datetime | None, day: str, desk: str | None = None) -> int | None:
+    where, params = narrowed(appointment_filter(caseworker), office, desk)
     bound = ""
     if due_until is not None:
         bound = " AND appointment_start <= ?"
@@ -77,8 +78,8 @@ def next_appointment_start(db: Database, caseworker: Caseworker, now: datetime) 
 
 
 def first_walk_in(db: Database, office: Office, caseworker: Caseworker,
-                  max_minutes: float | None, day: str) -> int | None:
-    where, params = walk_in_filter(caseworker)
+                  max_minutes: float | None, day: str, desk: str | None = None) -> int | None:
+    where, params = narrowed(walk_in_filter(caseworker), office, desk)
     bound = ""
     if max_minutes is not None:
         bound = " AND minutes <= ?"
@@ -92,7 +93,7 @@ def first_walk_in(db: Database, office: Office, caseworker: Caseworker,
 
 
 def choose_next(db: Database, office: Office, caseworker: Caseworker,
-                now: datetime) -> tuple[int, Reason] | None:
+                now: datetime, desk: str | None = None) -> tuple[int, Reason] | None:
     """The ticket this caseworker should call now, and why; None when nobody is eligible.
 
     Tickets of earlier office-local days are no candidates: numbers restart every day, and a
@@ -100,17 +101,17 @@ def choose_next(db: Database, office: Office, caseworker: Caseworker,
     """
     day = local_day(office, now).isoformat()
     due_until = now + timedelta(minutes=office.early_window_min)
-    ticket_id = first_appointment(db, office, caseworker, due_until, day)
+    ticket_id = first_appointment(db, office, caseworker, due_until, day, desk)
     if ticket_id is not None:
         return ticket_id, Reason("appointment_due")
     next_start = next_appointment_start(db, caseworker, now)
     gap = None if next_start is None else (next_start - now).total_seconds() / 60
-    ticket_id = first_walk_in(db, office, caseworker, gap, day)
+    ticket_id = first_walk_in(db, office, caseworker, gap, day, desk)
     if ticket_id is not None:
         if next_start is None:
             return ticket_id, Reason("walk_in")
         return ticket_id, Reason("walk_in_fits", fits_before=next_start)
-    ticket_id = first_appointment(db, office, caseworker, None, day)
+    ticket_id = first_appointment(db, office, caseworker, None, day, desk)
     if ticket_id is not None:
         return ticket_id, Reason("appointment_early")
     return None

@@ -33,10 +33,12 @@ def purge(engine: EngineBase) -> PurgeResult:
         before = to_db(now - timedelta(days=engine.office.retention_days))
         appointments = engine.db.execute(
             "UPDATE appointments SET name = NULL, birth_date = NULL, phone = NULL, concern = NULL,"
-            " notes = NULL, documents = NULL, purged_at = ? WHERE starts_at < ? AND purged_at IS NULL",
+            " notes = NULL, documents = NULL, needs = NULL, interpreter = NULL, purged_at = ?"
+            " WHERE starts_at < ? AND purged_at IS NULL",
             (to_db(now), before)).rowcount
         tickets = engine.db.execute(
-            "UPDATE tickets SET initial = NULL WHERE created_at < ? AND initial IS NOT NULL",
+            "UPDATE tickets SET initial = NULL, needs = NULL, interpreter = NULL WHERE created_at < ?"
+            " AND (initial IS NOT NULL OR needs IS NOT NULL OR interpreter IS NOT NULL)",
             (before,)).rowcount
         # Override reasons are free text a caseworker typed: they may name a person.
         engine.db.execute(

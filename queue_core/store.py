@@ -288,3 +288,12 @@ def m_issue15_absences(db: Database) -> None:
         CREATE INDEX IF NOT EXISTS absence_moves_appointment ON absence_moves (appointment_id);
         """
     )
+
+
+@migrations()
+def m_issue15_needs(db: Database) -> None:
+    """Visitors' needs (queue_core.needs), personal data erased by the purge: ``needs`` holds the
+    room needs sorted and comma-joined (the policy matches it exactly), ``interpreter`` the language."""
+    for table in ("appointments", "tickets"):
+        db.execute(f"ALTER TABLE {table} ADD COLUMN needs TEXT")
+        db.execute(f"ALTER TABLE {table} ADD COLUMN interpreter TEXT")
