@@ -12,6 +12,7 @@ from icalendar import Calendar, Event as IcsEvent
 from queue_core import accounts
 from queue_core.codes import format_code
 from queue_core.errors import QueueError
+from queue_core.needs import NEEDS, offered
 from queue_core.schedule import hours_text, wall_clock
 from web.auth import (current_user, has_role, login_required, note_failed_sign_in, safe_next, sign_in,
                       sign_in_blocked, sign_out)
@@ -116,7 +117,8 @@ def remember_desk(response, desk: str):
 def booking_context(**extra):
     engine = get_engine()
     return {"office": engine.office, "user": current_user(), "services": engine.office.services.values(),
-            "colleagues": engine.office.staff.values(), "documents": document_choices(), **extra}
+            "colleagues": engine.office.staff.values(), "documents": document_choices(),
+            "needs_offered": offered(engine.office), "need_labels": queries.need_labels(), **extra}
 
 
 @bp.get("/desk/booking")
@@ -140,6 +142,8 @@ def _booking_form() -> dict:
     data = {k: form.get(k) for k in ("name", "service", "staff", "starts_at", "concern", "notes",
                                      "phone", "birth_date", "language", "duration_min")}
     data["documents"] = [d for d in form.getlist("documents") if d.strip()][:30]
+    data["needs"] = form.getlist("needs")[:len(NEEDS)]
+    data["interpreter"] = form.get("interpreter")
     extra = (form.get("documents_other") or "").strip()
     if extra:
         data["documents"].append(extra[:FIELD_MAX])
@@ -150,6 +154,7 @@ def _booking_refused(data: dict, error: QueueError):
     """The booking form again with what was typed and ticked, and why it was refused."""
     return render_template("desk/booking.html", **booking_context(
         form={k: (v if isinstance(v, str) else "") for k, v in data.items()}, checked=data["documents"],
+        checked_needs=data["needs"],
         error=error.message, error_field=error.details.get("field"))), error.status
 
 

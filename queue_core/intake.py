@@ -11,7 +11,7 @@ from .errors import IntakeClosed, InvalidInput, TooEarly, UnknownCode
 from .estimate import walk_in_outlook
 from .models import Appointment, CheckIn, Estimate, Ticket
 from .needs import clean as clean_needs
-from .office import normalise_initial
+from .office import Office, normalise_initial
 from .schedule import hours_text, local_day, next_opening, opening_at
 from .store import one
 
@@ -97,12 +97,21 @@ class Intake(EngineBase):
         # Raised after the commit, so the recorded intake stop is kept.
         raise refusal
 
+    def walk_in_refusal(self, service: str, initial: str | None = None) -> str | None:
+        """Why a walk-in would be refused now ("closed", "cutoff", "capacity"), recording nothing."""
+        now = self.now()
+        by_hours = hours_refusal(self.office, now)
+        if by_hours:
+            return by_hours
+        _estimate, fits_today = walk_in_outlook(self.db, self.office, now, service, normalise_initial(initial))
+        return None if fits_today else "capacity"
+
     def _intake_refusal(self, now: datetime, service: str,
                         initial: str | None) -> tuple[IntakeClosed | None, Estimate | None]:
-        opening = opening_at(self.office, now)
-        if opening is None:
+        by_hours = hours_refusal(self.office, now)
+        if by_hours == "closed":
             return self._closed(now, "closed"), None
-        if now >= opening.end - timedelta(minutes=self.office.walk_in_cutoff_min):
+        if by_hours == "cutoff":
             return self._stop_intake(now, "cutoff"), None
         estimate, fits_today = walk_in_outlook(self.db, self.office, now, service, initial)
         if not fits_today:
@@ -165,6 +174,16 @@ class Intake(EngineBase):
     def outlook(self, ticket: Ticket) -> Estimate:
         """Position and estimated wait of a ticket now (0/0 once it is no longer waiting)."""
         return self._outlook(ticket, self.now())
+
+
+def hours_refusal(office: Office, now: datetime) -> str | None:
+    """Why the hours alone refuse a walk-in now: "closed", "cutoff" (just before closing), or None."""
+    opening = opening_at(office, now)
+    if opening is None:
+        return "closed"
+    if now >= opening.end - timedelta(minutes=office.walk_in_cutoff_min):
+        return "cutoff"
+    return None
 
 
 def _clean(language: str | None, request_id: str | None) -> tuple[str | None, str | None]:
