@@ -20,8 +20,8 @@ class PurgeResult:
 
 
 def purge(engine: EngineBase) -> PurgeResult:
-    """Erase names, birth dates, phone numbers, concerns, notes and documents of appointments
-    that lie more than ``retention_days`` in the past, and the surname initials of old tickets;
+    """Erase names, birth dates, phone numbers, concerns, notes, documents and needs of appointments
+    that lie more than ``retention_days`` in the past, and the surname initials and needs of old tickets;
     delete access-log entries older than ``access_log_retention_days``.
     One event records how many (never who). The statistics read none of these fields.
 
