@@ -37,6 +37,7 @@ bp = Blueprint("metrics", __name__)
 WAIT_BUCKETS = (60, 300, 600, 900, 1200, 1800, 2700, 3600, 5400, 7200)
 SERVICE_BUCKETS = (120, 300, 600, 900, 1200, 1800, 2700, 3600)
 NAMESPACES = {"board": "/board", "phone": "/ticket", "desk": "/desk"}
+METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 
 
 def allowed_networks(value: Any) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
@@ -168,8 +169,10 @@ def init_app(app: Flask) -> None:
     def observe(response):
         started = g.pop("metrics_started", None)
         if started is not None:
+            # Labels from a bounded set only: a client's odd method or URL must not add series.
             route = request.url_rule.rule if request.url_rule else "unmatched"
-            latency.labels(request.method, route, str(response.status_code)).observe(time.perf_counter() - started)
+            method = request.method if request.method in METHODS else "other"
+            latency.labels(method, route, str(response.status_code)).observe(time.perf_counter() - started)
         return response
 
     app.register_blueprint(bp)
