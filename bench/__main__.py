@@ -5,7 +5,8 @@ import importlib
 import sys
 
 # Each module exposes main(); add new ones here.
-MODULES = ["bench.engine", "bench.board_fanout", "bench.hardening", "bench.notices", "bench.queue_promise"]
+MODULES = ["bench.engine", "bench.board_fanout", "bench.hardening", "bench.notices", "bench.queue_promise",
+           "bench.operations"]
 
 
 def main() -> None:

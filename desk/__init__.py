@@ -10,8 +10,9 @@ def init_app(app: Flask) -> None:
     """Register this surface's blueprint, API routes, Socket.IO handlers and sign-in/CSRF."""
     from web import auth
 
-    from . import admin, api, events, routes  # noqa: F401  (api and events register on import)
+    from . import absences, admin, api, events, routes  # noqa: F401  (api and events register on import)
 
     auth.init_app(app)
     app.register_blueprint(routes.bp)
     app.register_blueprint(admin.bp)
+    app.register_blueprint(absences.bp)

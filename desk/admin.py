@@ -17,6 +17,7 @@ from flask_babel import gettext as _
 from queue_core import accounts, settings
 from queue_core.clock import from_db
 from queue_core.errors import InvalidInput, QueueError
+from queue_core.needs import ROOM_NEEDS
 from queue_core.office import WEEKDAYS, Office
 from queue_core.office_texts import INFO_PAGES, board_message, info_key, info_text
 from queue_core.schedule import hours_text, wall_clock
@@ -62,7 +63,8 @@ def office_forms(office: Office, state: dict[str, Any], info_lang: str) -> dict[
     from .routes import document_choices
 
     return {
-        "desks": [{"key": d.key, "room": d.room, "zone": d.zone} for d in office.desks.values()],
+        "desks": [{"key": d.key, "room": d.room, "zone": d.zone, "capabilities": sorted(d.capabilities)}
+                  for d in office.desks.values()],
         "services": [{"key": s.key, "name": s.name, "prefix": s.prefix, "minutes": str(s.minutes),
                       "walk_in": s.walk_in} for s in office.services.values()],
         "hours": {day: ", ".join(spans) for day, spans in hours_text(office).items()},
@@ -102,9 +104,12 @@ def whole_or_text(value: str) -> Any:
 
 def parse_desks() -> tuple[list[dict], dict[str, Any]]:
     typed = [{"key": field(f"desks-{i}-key", 40), "room": field(f"desks-{i}-room"),
-              "zone": field(f"desks-{i}-zone")} for i in range(row_count("desks"))]
-    typed = [row for row in typed if any(row.values())]
-    return typed, {"desks": [{"key": r["key"], "room": r["room"] or r["key"], "zone": r["zone"]} for r in typed]}
+              "zone": field(f"desks-{i}-zone"),
+              "capabilities": [c for c in ROOM_NEEDS if request.form.get(f"desks-{i}-{c}") == "1"]}
+             for i in range(row_count("desks"))]
+    typed = [row for row in typed if row["key"] or row["room"] or row["zone"]]
+    return typed, {"desks": [{"key": r["key"], "room": r["room"] or r["key"], "zone": r["zone"],
+                              "capabilities": r["capabilities"]} for r in typed]}
 
 
 def parse_services() -> tuple[list[dict], dict[str, Any]]:

@@ -11,7 +11,7 @@ from typing import Any
 from flask import current_app, request
 from flask_babel import gettext as _, ngettext
 
-from queue_core import events, slots as slot_finder, views
+from queue_core import events, needs, slots as slot_finder, views
 from queue_core.errors import InvalidInput, NotFound
 from queue_core.models import Reason
 from queue_core.policy import Idle
@@ -120,7 +120,8 @@ def book_from(data: dict, actor: str):
         phone=text_field(data, "phone"), concern=text_field(data, "concern"), notes=text_field(data, "notes"),
         documents=documents_field(data.get("documents")), language=text_field(data, "language"), actor=actor,
         email=text_field(data, "email"), mobile=text_field(data, "mobile"),
-        consent=data.get("consent") in (True, "1", "on"))
+        consent=data.get("consent") in (True, "1", "on"),
+        needs=data.get("needs"), interpreter=text_field(data, "interpreter"))
 
 
 def no_visit_from(data: dict, actor: str):
@@ -282,6 +283,20 @@ def idle_json(engine, idle: Idle | None) -> dict[str, Any] | None:
             "before": before, "shortest_min": idle.shortest_min, "text": text}
 
 
+def with_needs(engine, reason: dict[str, Any], ticket, desk: str) -> dict[str, Any]:
+    """The reason text says when the visitor has needs: met by this desk, or (an override) which not."""
+    if not (ticket.needs or ticket.interpreter):
+        return reason
+    missing = needs.unmet(engine.office, desk, ticket.needs)
+    if missing:
+        note = _("Achtung, dieser Platz bietet nicht: %(needs)s",
+                 needs=", ".join(queries.need_labels()[n] for n in missing))
+    else:
+        note = _("Bedarf: %(needs)s – dieser Platz passt", needs=queries.needs_text(ticket.needs, ticket.interpreter))
+    return {**reason, "needs": queries.needs_text(ticket.needs, ticket.interpreter),
+            "text": f"{reason['text']} · {note}"}
+
+
 def desk_key(desk: str) -> str:
     if len(desk) > 40:
         raise InvalidInput("unknown desk", field="desk")
@@ -313,7 +328,7 @@ def call_next(desk: str):
     if call is None:
         return "", 204
     ticket = queries.ticket_json(engine, call.ticket)
-    ticket["reason"] = reason_json(engine, call.reason)
+    ticket["reason"] = with_needs(engine, reason_json(engine, call.reason), call.ticket, desk)
     ticket["room"] = call.room
     return {"ticket": ticket}
 
@@ -407,13 +422,13 @@ def desk_view(engine, desk: str, user: dict) -> dict[str, Any]:
         current_json = queries.ticket_json(engine, current)
         reason = views.last_call_reason(engine.db, current.id)
         if reason:
-            current_json["reason"] = reason_json(engine, Reason(reason.code or "override",
-                                                                current.appointment_start, reason.fits_before,
-                                                                note=reason.note))
+            current_json["reason"] = with_needs(engine, reason_json(engine, Reason(
+                reason.code or "override", current.appointment_start, reason.fits_before,
+                note=reason.note)), current, desk)
     mine = [] if caseworker is None else queries.day_appointments(engine, queries.today(engine),
                                                                    caseworker.username)
     for item in mine:  # the list shows times and states; the details drawer shows (and records) the rest
-        for key in ("name", "birth_date", "phone", "notes", "code", "code_display"):
+        for key in ("name", "birth_date", "phone", "notes", "code", "code_display", "needs_text"):
             item.pop(key, None)
     waiting = queries.waiting_for(engine, caseworker) if caseworker else queries.waiting_all(engine)
     return {"desk": desk, "room": engine.room_of(desk), "desk_state": views.desk_state(engine.db, desk),

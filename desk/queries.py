@@ -7,7 +7,9 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from queue_core import Engine, views
+from flask_babel import gettext as _
+
+from queue_core import Engine, needs, views
 from queue_core.codes import format_code
 from queue_core.estimate import waiting_outlook
 from queue_core.models import Appointment, Ticket
@@ -39,6 +41,7 @@ def appointment_json(engine: Engine, a: Appointment, ticket: dict | None = None)
         "name": a.name, "birth_date": a.birth_date, "phone": a.phone, "concern": a.concern, "notes": a.notes,
         "documents": a.documents, "language": a.language,
         "checked_in_at": local_hm(engine, a.checked_in_at), "late": a.late, "ticket_id": a.ticket_id,
+        "needs_text": needs_text(a.needs, a.interpreter),
         "ticket_number": ticket["number"] if ticket else None,
         "ticket_state": ticket["state"] if ticket else None,
     }
@@ -65,6 +68,19 @@ def ticket_json(engine: Engine, t: Ticket) -> dict[str, Any]:
         "called_at": local_hm(engine, t.called_at), "outcome": t.outcome, "recalls": t.recalls,
         "requeues": t.requeues, "urgent": t.urgent_at is not None,
     }
+
+
+def need_labels() -> dict[str, str]:
+    return {"interpreter": _("Dolmetschen"), "barrier_free": _("barrierefreier Raum"),
+            "companion": _("Platz für eine Begleitperson"), "quiet_room": _("ruhiger Raum")}
+
+
+def needs_text(stored: str | None, interpreter: str | None) -> str | None:
+    """A visitor's needs for the caseworker, e.g. "Dolmetschen: Arabisch, ruhiger Raum" (staff only)."""
+    labels = need_labels()
+    parts = [f"{labels[n]}: {interpreter}" if n == needs.INTERPRETER else labels[n]
+             for n in needs.merged(needs.room_needs(stored), interpreter)]
+    return ", ".join(parts) or None
 
 
 def waiting_for(engine: Engine, caseworker: Caseworker) -> list[dict[str, Any]]:

@@ -38,6 +38,7 @@ def table_titles() -> dict[str, str]:
         "delay_distribution": _("Verteilung der Verspätung beim Aufruf von Terminen"),
         "service_times": _("Bearbeitungsdauer je Anliegen"), "desk_idle": _("Leerlauf der Plätze"),
         "lead_time_distribution": _("Vorlauf der Terminbuchung"), "intake_stops": _("Annahmestopps ohne Termin"),
+        "absences": _("Abwesenheiten und ihre Folgen für Termine"),
     }
 
 
@@ -58,7 +59,8 @@ def column_labels() -> dict[str, str]:
         "appointment_n": _("mit Termin: Anzahl"), "appointment_mean": _("mit Termin: Mittel min"),
         "appointment_p90": _("mit Termin: 90 % min"), "walk_in_n": _("ohne Termin: Anzahl"),
         "walk_in_mean": _("ohne Termin: Mittel min"), "walk_in_p90": _("ohne Termin: 90 % min"),
-        "figure": _("Kennzahl"), "value": _("Wert"),
+        "figure": _("Kennzahl"), "value": _("Wert"), "from": _("von"), "to": _("bis"), "hours": _("Stunden"),
+        "moved": _("an Kollegen übergeben"), "to_call": _("auf der Anrufliste"),
     }
     for kind, label in (("appointment", _("mit Termin")), ("walk_in", _("ohne Termin"))):
         for key, name in (("n", _("Anzahl")), ("mean", _("Mittel min")), ("median", _("Median min")),

@@ -12,6 +12,7 @@ from queue_core import accounts
 from queue_core.calendar_file import appointment_ics
 from queue_core.codes import format_code
 from queue_core.errors import QueueError
+from queue_core.needs import NEEDS, offered
 from queue_core.schedule import hours_text, wall_clock
 from flask_limiter.errors import RateLimitExceeded
 
@@ -131,7 +132,8 @@ def remember_desk(response, desk: str):
 def booking_context(**extra):
     engine = get_engine()
     return {"office": engine.office, "user": current_user(), "services": engine.office.services.values(),
-            "colleagues": engine.office.staff.values(), "documents": document_choices(), **extra}
+            "colleagues": engine.office.staff.values(), "documents": document_choices(),
+            "needs_offered": offered(engine.office), "need_labels": queries.need_labels(), **extra}
 
 
 @bp.get("/desk/booking")
@@ -156,6 +158,8 @@ def _booking_form() -> dict:
                                      "phone", "birth_date", "language", "duration_min", "email", "mobile",
                                      "consent")}
     data["documents"] = [d for d in form.getlist("documents") if d.strip()][:30]
+    data["needs"] = form.getlist("needs")[:len(NEEDS)]
+    data["interpreter"] = form.get("interpreter")
     extra = (form.get("documents_other") or "").strip()
     if extra:
         data["documents"].append(extra[:FIELD_MAX])
@@ -166,6 +170,7 @@ def _booking_refused(data: dict, error: QueueError):
     """The booking form again with what was typed and ticked, and why it was refused."""
     return render_template("desk/booking.html", **booking_context(
         form={k: (v if isinstance(v, str) else "") for k, v in data.items()}, checked=data["documents"],
+        checked_needs=data["needs"],
         error=error.message, error_field=error.details.get("field"))), error.status
 
 

@@ -13,7 +13,7 @@ from queue_core.clock import from_db
 from queue_core.schedule import hours_text
 from web.engine import get_engine, office
 
-from . import info, printer
+from . import info, needs_step, printer
 from .common import (check_in_by_code, current_language, hours_rows, local_date, local_time, status_url,
                      ticket_status, wait_text)
 from .limits import retry_after, wrong_codes
@@ -98,8 +98,15 @@ def walk_in_submit():
     request_id = request.form.get("request_id", "")[:100] or None
     if service not in engine.office.services:
         return redirect(url_for("kiosk.walk_in_services"))
+    offer = needs_step.offer(engine.office, current_language())
     try:
-        result = engine.walk_in(service, initial=initial, language=current_language(), request_id=request_id)
+        if offer and request.form.get("needs_step") != "1" and not engine.walk_in_refusal(service, initial):
+            # The optional last step (skipped when the walk-in would be refused anyway).
+            return _page("kiosk/needs.html", service=service, initial=initial or "", request_id=request_id or "",
+                         offer=offer, language_name=needs_step.language_name(current_language(), current_language()))
+        stated, interpreter = needs_step.chosen(request.form, offer, current_language())
+        result = engine.walk_in(service, initial=initial, language=current_language(), request_id=request_id,
+                                needs=stated, interpreter=interpreter)
     except IntakeClosed as refusal:
         return _refusal(refusal)
     except InvalidInput:

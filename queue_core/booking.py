@@ -2,15 +2,17 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Iterable
+from typing import Any, Iterable
 
 from . import outbox, servicetime
+from .absences import spans_of
 from .base import EngineBase
 from .clock import as_utc, to_db
 from .codes import code_hash, new_code
 from .errors import InvalidInput, SlotTaken
 from .models import Appointment
 from .online import attach_contact, checked_contact
+from .needs import clean as clean_needs
 from .schedule import fits_hours, local_day
 from .store import dumps, one
 
@@ -36,12 +38,37 @@ class Booking(EngineBase):
                 language=language, actor=actor)
             if email or mobile:
                 attach_contact(self.db, now, appointment_id, email, mobile, online=False)
+                         actor: str | None = None, needs: Any = None, interpreter: str | None = None) -> Appointment:
+        """Book an appointment in office hours; refuses a slot that overlaps the caseworker's others."""
+        starts_at, minutes = self._check_slot(service, staff, starts_at, duration_min)
+        stated = clean_needs(needs, interpreter, self.office)
+        with self._command() as now:
+            if starts_at < now:
+                raise InvalidInput("the appointment lies in the past", field="starts_at")
+            if staff is not None:
+                self._refuse_overlap(staff, starts_at, minutes)
+            code = self._unused_code()
+            cursor = self.db.execute(
+                "INSERT INTO appointments (code, code_hash, location, service, staff, starts_at,"
+                " duration_min, state, name, birth_date, phone, concern, notes, documents, language,"
+                " booked_at, booked_by, needs, interpreter)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, 'booked', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (code, code_hash(code), self.office.location, service, staff, to_db(starts_at), minutes,
+                 name, birth_date, phone, concern, notes,
+                 dumps([documents] if isinstance(documents, str) else list(documents)), language,
+                 to_db(now), actor, *stated),
+            )
+            appointment_id = int(cursor.lastrowid)
+            self._event(now, "appointment_booked", appointment_id=appointment_id, actor=actor,
+                        service=service, staff=staff, starts_at=to_db(starts_at), minutes=minutes,
+                        lead_days=(local_day(self.office, starts_at) - local_day(self.office, now)).days)
         return self.appointment(appointment_id)
 
     def _insert_appointment(self, now: datetime, *, service: str, starts_at: datetime, staff: str | None,
                             minutes: int, name: str | None, birth_date: str | None, phone: str | None,
                             concern: str | None, notes: str | None, documents: Iterable[str],
-                            language: str | None, actor: str | None) -> int:
+                            language: str | None, actor: str | None,
+                            needs: tuple[str | None, str | None] = (None, None)) -> int:
         """The booking inside an open command (slot checked by ``_check_slot``): row and event, its id."""
         if starts_at < now:
             raise InvalidInput("the appointment lies in the past", field="starts_at")
@@ -51,11 +78,12 @@ class Booking(EngineBase):
         cursor = self.db.execute(
             "INSERT INTO appointments (code, code_hash, location, service, staff, starts_at,"
             " duration_min, state, name, birth_date, phone, concern, notes, documents, language,"
-            " booked_at, booked_by) VALUES (?, ?, ?, ?, ?, ?, ?, 'booked', ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " booked_at, booked_by, needs, interpreter)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, 'booked', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (code, code_hash(code), self.office.location, service, staff, to_db(starts_at), minutes,
              name, birth_date, phone, concern, notes,
              dumps([documents] if isinstance(documents, str) else list(documents)), language,
-             to_db(now), actor),
+             to_db(now), actor, *needs),
         )
         appointment_id = int(cursor.lastrowid)
         self._event(now, "appointment_booked", appointment_id=appointment_id, actor=actor,
@@ -113,6 +141,8 @@ class Booking(EngineBase):
                     (staff, to_db(starts_at - timedelta(hours=8)), to_db(ends_at), besides, to_db(starts_at)))
         if clash:
             raise SlotTaken("the caseworker already has an appointment at that time")
+        if spans_of(self.db, [staff], starts_at, ends_at):
+            raise SlotTaken("the caseworker is absent at that time")
 
     def _unused_code(self) -> str:
         while True:

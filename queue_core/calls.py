@@ -26,7 +26,7 @@ class Calls(EngineBase):
         caseworker = self.office.caseworker(staff)
         with self._command() as now:
             self._refuse_unready(desk, staff)
-            choice = choose_next(self.db, self.office, caseworker, now)
+            choice = choose_next(self.db, self.office, caseworker, now, desk)
             if choice is None:
                 return None
             ticket_id, reason = choice

@@ -4,6 +4,7 @@ Each command is one write transaction that appends its event; nothing here knows
 """
 from __future__ import annotations
 
+from .absences import Absences
 from .audit import AccessLog
 from .booking import Booking
 from .calls import Calls
@@ -13,5 +14,5 @@ from .online import OnlineBooking
 from .printing import Printing
 
 
-class Engine(Booking, Intake, Calls, AccessLog, Printing, OnlineBooking, Climate):
+class Engine(Booking, Intake, Calls, AccessLog, Printing, OnlineBooking, Climate, Absences):
     """Book, check in, call and close visits for one office location, and log who read personal data."""

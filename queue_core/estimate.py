@@ -13,13 +13,14 @@ every surface, and a new walk-in is told what its ticket will show a moment late
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 
 from sqlite_utils import Database
 
 from . import events, policy
 from .clock import from_db
+from .absences import absent_blocks
 from .models import Estimate
 from .office import Office
 from .policy import Appointment, Line, WalkIn
@@ -63,6 +64,8 @@ class _Today:
     busy: dict[str, tuple[str, datetime]]  # caseworker → (service, since) of the visit under way
     closed: list[tuple[datetime, datetime]]
     last_close: datetime
+    # caseworker → their absences from now on (queue_core.absences): no walk-in is promised that time
+    absent: dict[str, list[tuple[datetime, datetime]]] = field(default_factory=dict)
 
 
 def _minutes(later: datetime, earlier: datetime) -> float:
@@ -105,7 +108,7 @@ def _future(today: _Today, k: int, until: int | None) -> dict[int, datetime]:
         t = free_at[username]
         if t >= today.last_close:
             break
-        block = next((b for b in today.closed if b[0] <= t < b[1]), None)
+        block = next((b for b in today.closed + today.absent.get(username, []) if b[0] <= t < b[1]), None)
         if block is not None:
             free_at[username] = block[1]
             continue
@@ -147,7 +150,8 @@ def _busy(db: Database, office: Office) -> dict[str, tuple[str, datetime]]:
 
 def _today(db: Database, office: Office, now: datetime, line: Line) -> _Today:
     closed, last_close = _closed_blocks(office, now)
-    return _Today(office, learned_model(db, office), line, now, _busy(db, office), closed, last_close)
+    absent = {username: blocks for username in office.staff if (blocks := absent_blocks(db, username, now))}
+    return _Today(office, learned_model(db, office), line, now, _busy(db, office), closed, last_close, absent)
 
 
 def _position(office: Office, walk_ins: list[WalkIn], index: int) -> int:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
 from . import servicetime
 from .base import EngineBase
@@ -10,7 +11,8 @@ from .codes import code_hash, new_token, normalise_code, same_code
 from .errors import IntakeClosed, InvalidInput, RequestIdReused, TooEarly, UnknownCode
 from .estimate import walk_in_outlook
 from .models import Appointment, CheckIn, Estimate, Ticket
-from .office import normalise_initial
+from .needs import clean as clean_needs
+from .office import Office, normalise_initial
 from .schedule import hours_text, local_day, next_opening, opening_at
 from .states import AppointmentState, EventKind, TicketState
 from .store import one
@@ -65,7 +67,8 @@ class Intake(EngineBase):
             now, kind="walk_in" if as_walk_in else "appointment", service=appointment.service,
             minutes=appointment.duration_min, staff=None if as_walk_in else appointment.staff,
             initial=None, language=language or appointment.language, request_id=request_id,
-            appointment_id=appointment.id, appointment_start=None if as_walk_in else appointment.starts_at)
+            appointment_id=appointment.id, appointment_start=None if as_walk_in else appointment.starts_at,
+            needs=(appointment.needs, appointment.interpreter))
         self.db.execute(
             "UPDATE appointments SET state = 'checked_in', checked_in_at = ?, late = ?, ticket_id = ?"
             " WHERE id = ?", (to_db(now), int(late), ticket.id, appointment.id))
@@ -73,12 +76,13 @@ class Intake(EngineBase):
         return ticket, late, early
 
     def walk_in(self, service: str, *, initial: str | None = None, language: str | None = None,
-                request_id: str | None = None) -> CheckIn:
+                request_id: str | None = None, needs: Any = None, interpreter: str | None = None) -> CheckIn:
         """A visitor without appointment. Refused outside hours, after the cutoff, or when today is full."""
         svc = self.office.service(service)
         if not svc.walk_in:
             raise InvalidInput(f"{svc.name} only by appointment", field="service")
         initial = normalise_initial(initial)
+        stated = clean_needs(needs, interpreter, self.office)
         language, request_id = _clean(language, request_id)
         # The estimate plays today forward (milliseconds): read before taking the write lock, so
         # kiosks and desks never queue behind it.
@@ -96,19 +100,28 @@ class Intake(EngineBase):
             if refusal is None:
                 ticket = self._new_ticket(now, kind="walk_in", service=service, minutes=svc.minutes,
                                           staff=None, initial=initial, language=language,
-                                          request_id=request_id)
+                                          request_id=request_id, needs=stated)
                 self._event(now, EventKind.WALKED_IN, ticket_id=ticket.id, number=ticket.number, kind="walk_in",
                             service=service, estimate_min=estimate.minutes)
                 return CheckIn(ticket, True, estimate)
         # Raised after the commit, so the recorded intake stop is kept.
         raise refusal
 
+    def walk_in_refusal(self, service: str, initial: str | None = None) -> str | None:
+        """Why a walk-in would be refused now ("closed", "cutoff", "capacity"), recording nothing."""
+        now = self.now()
+        by_hours = hours_refusal(self.office, now)
+        if by_hours:
+            return by_hours
+        _estimate, fits_today = walk_in_outlook(self.db, self.office, now, service, normalise_initial(initial))
+        return None if fits_today else "capacity"
+
     def _intake_refusal(self, now: datetime, service: str, initial: str | None,
                         outlook: tuple[Estimate, bool]) -> tuple[IntakeClosed | None, Estimate | None]:
-        opening = opening_at(self.office, now)
-        if opening is None:
+        by_hours = hours_refusal(self.office, now)
+        if by_hours == "closed":
             return self._closed(now, "closed"), None
-        if now >= opening.end - timedelta(minutes=self.office.walk_in_cutoff_min):
+        if by_hours == "cutoff":
             return self._stop_intake(now, "cutoff"), None
         estimate, fits_today = outlook
         if not fits_today:
@@ -133,21 +146,26 @@ class Intake(EngineBase):
 
     def _new_ticket(self, now: datetime, *, kind: str, service: str, minutes: int, staff: str | None,
                     initial: str | None, language: str | None, request_id: str | None,
-                    appointment_id: int | None = None, appointment_start: datetime | None = None) -> Ticket:
+                    appointment_id: int | None = None, appointment_start: datetime | None = None,
+                    needs: tuple[str | None, str | None] = (None, None)) -> Ticket:
         """Number and insert a ticket inside the caller's write transaction (UNIQUE backs it up)."""
         office = self.office
         prefix = office.appointment_prefix if kind == "appointment" else office.service(service).prefix
         day = local_day(office, now).isoformat()
+        # A restore carries the day's numbers already handed out into ticket_number_floors.
         seq_no = self.db.execute(
-            "SELECT COALESCE(MAX(seq_no), 0) + 1 FROM tickets WHERE location = ? AND day = ? AND prefix = ?",
+            "SELECT MAX((SELECT COALESCE(MAX(seq_no), 0) FROM tickets WHERE location = ?1 AND day = ?2"
+            " AND prefix = ?3), (SELECT COALESCE(MAX(seq_no), 0) FROM ticket_number_floors"
+            " WHERE location = ?1 AND day = ?2 AND prefix = ?3)) + 1",
             (office.location, day, prefix)).fetchone()[0]
         row = one(self.db,
                   "INSERT INTO tickets (token, location, day, prefix, seq_no, number, kind, service, minutes,"
-                  " staff, initial, language, state, appointment_id, appointment_start, request_id, created_at)"
-                  " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'waiting', ?, ?, ?, ?) RETURNING *",
+                  " staff, initial, language, state, appointment_id, appointment_start, request_id, created_at,"
+                  " needs, interpreter) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'waiting', ?, ?, ?, ?, ?, ?)"
+                  " RETURNING *",
                   (new_token(), office.location, day, prefix, seq_no, f"{prefix} {seq_no:03d}", kind, service,
                    minutes, staff, initial, language, appointment_id,
-                   to_db(appointment_start) if appointment_start else None, request_id, to_db(now)))
+                   to_db(appointment_start) if appointment_start else None, request_id, to_db(now), *needs))
         return Ticket.from_row(row)
 
     def _outlook(self, ticket: Ticket, now: datetime) -> Estimate:
@@ -166,6 +184,16 @@ class Intake(EngineBase):
     def outlook(self, ticket: Ticket) -> Estimate:
         """Position and estimated wait of a ticket now (0/0 once it is no longer waiting)."""
         return self._outlook(ticket, self.now())
+
+
+def hours_refusal(office: Office, now: datetime) -> str | None:
+    """Why the hours alone refuse a walk-in now: "closed", "cutoff" (just before closing), or None."""
+    opening = opening_at(office, now)
+    if opening is None:
+        return "closed"
+    if now >= opening.end - timedelta(minutes=office.walk_in_cutoff_min):
+        return "cutoff"
+    return None
 
 
 def _clean(language: str | None, request_id: str | None) -> tuple[str | None, str | None]:

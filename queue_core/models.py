@@ -41,6 +41,8 @@ class Ticket:
     initial: str | None = None  # the surname's first letter, where the office assigns by letters
     urgent_at: datetime | None = None  # marked urgent by staff: first among walk-ins
     called_by: str | None = None  # the caseworker who called it (who serves it)
+    needs: str | None = None  # room needs, personal data (queue_core.needs)
+    interpreter: str | None = None  # language of a needed interpreter, personal data
 
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> "Ticket":
@@ -53,6 +55,7 @@ class Ticket:
             started_at=from_db(row["started_at"]), finished_at=from_db(row["finished_at"]),
             outcome=row["outcome"], requeues=row["requeues"], recalls=row["recalls"], initial=row["initial"],
             urgent_at=from_db(row.get("urgent_at")), called_by=row.get("called_by"),
+            needs=row.get("needs"), interpreter=row.get("interpreter"),
         )
 
 
@@ -76,6 +79,8 @@ class Appointment:
     checked_in_at: datetime | None
     late: bool
     ticket_id: int | None
+    needs: str | None = None  # room needs, personal data (queue_core.needs)
+    interpreter: str | None = None  # language of a needed interpreter, personal data
 
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> "Appointment":
@@ -86,6 +91,7 @@ class Appointment:
             notes=row["notes"], documents=json.loads(row["documents"] or "[]"),
             language=row["language"], booked_at=from_db(row["booked_at"]),
             checked_in_at=from_db(row["checked_in_at"]), late=bool(row["late"]), ticket_id=row["ticket_id"],
+            needs=row.get("needs"), interpreter=row.get("interpreter"),
         )
 
 

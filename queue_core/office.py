@@ -8,6 +8,7 @@ from datetime import time
 from typing import Any, Mapping
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from . import needs
 from .errors import InvalidInput
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -39,7 +40,7 @@ OFFICE_DEFAULTS: dict[str, Any] = {
     "documents": [],
 }
 SERVICE_KEYS = ("key", "name", "prefix", "minutes", "walk_in")
-DESK_KEYS = ("key", "room", "zone")
+DESK_KEYS = ("key", "room", "zone", "capabilities")
 STAFF_KEYS = ("username", "name", "services", "letters")
 
 
@@ -67,6 +68,7 @@ class Desk:
     key: str
     room: str
     zone: str = ""
+    capabilities: frozenset[str] = frozenset()  # room needs it meets (queue_core.needs.ROOM_NEEDS)
 
 
 @dataclass(frozen=True)
@@ -227,7 +229,8 @@ def _service(raw: Mapping[str, Any], default_prefix: str) -> Service:
 def _desk(raw: Mapping[str, Any]) -> Desk:
     if not raw.get("key"):
         raise InvalidInput("every desk needs a key", field="desks")
-    return Desk(key=str(raw["key"]), room=str(raw.get("room", raw["key"])), zone=str(raw.get("zone", "")))
+    return Desk(key=str(raw["key"]), room=str(raw.get("room", raw["key"])), zone=str(raw.get("zone", "")),
+                capabilities=needs.capabilities(raw.get("capabilities")))
 
 
 def _caseworker(raw: Mapping[str, Any], services: Mapping[str, Service]) -> Caseworker:

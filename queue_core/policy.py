@@ -22,6 +22,7 @@ from sqlite_utils import Database
 
 from .clock import from_db, to_db
 from .models import Reason
+from .needs import room_needs
 from .office import Caseworker, Office
 from .schedule import local_day, local_instant
 from .servicetime import Model, model as learned_model
@@ -37,6 +38,7 @@ class WalkIn:
     initial: str | None
     arrived: datetime
     urgent: bool = False
+    needs: str | None = None  # room needs (queue_core.needs): only a desk that meets them may call
 
 
 @dataclass(frozen=True)
@@ -49,6 +51,7 @@ class Appointment:
     minutes: int
     ticket: int | None = None
     arrived: datetime | None = None
+    needs: str | None = None  # room needs of a checked-in visitor (queue_core.needs)
 
 
 @dataclass
@@ -133,21 +136,21 @@ def load_line(db: Database, office: Office, now: datetime, caseworker: Caseworke
     day = local_day(office, now).isoformat()
     line = Line()
     base = "FROM tickets WHERE location = ? AND day = ? AND state = 'waiting' AND kind = ?"
-    columns = "SELECT id, service, minutes, staff, initial, appointment_start, created_at, urgent_at "
+    columns = "SELECT id, service, minutes, staff, initial, appointment_start, created_at, urgent_at, needs "
     walk_ins = db.execute(columns + base + " AND urgent_at IS NOT NULL", (office.location, day, "walk_in")).fetchall()
     others = columns + base + " AND urgent_at IS NULL ORDER BY created_at, id"
     found = db.execute(others + (" LIMIT ?" if prefix else ""),
                        (office.location, day, "walk_in", *((prefix + 1,) if prefix else ()))).fetchall()
     if prefix and len(found) > prefix:
         found, line.truncated = found[:prefix], True
-    for tid, service, _minutes, staff, initial, _start, created, urgent in walk_ins + found:
-        line.walk_ins.append(WalkIn(tid, service, staff, initial, from_db(created), urgent is not None))
+    for tid, service, _minutes, staff, initial, _start, created, urgent, needs in walk_ins + found:
+        line.walk_ins.append(WalkIn(tid, service, staff, initial, from_db(created), urgent is not None, needs))
     scope, params = "", []
     if caseworker is not None:
         scope, params = " AND (staff = ? OR staff IS NULL)", [caseworker.username]
-    for tid, service, minutes, staff, _initial, start, created, _urgent in db.execute(
+    for tid, service, minutes, staff, _initial, start, created, _urgent, needs in db.execute(
             columns + base + scope, (office.location, day, "appointment", *params)).fetchall():
-        line.waiting.append(Appointment(from_db(start), staff, service, minutes, tid, from_db(created)))
+        line.waiting.append(Appointment(from_db(start), staff, service, minutes, tid, from_db(created), needs))
     line.walk_ins.sort(key=line_order)
     tomorrow = local_instant(office, local_day(office, now) + timedelta(days=1), datetime.min.time())
     for start, staff, service, minutes in db.execute(
@@ -293,18 +296,36 @@ def explain_idle(office: Office, model: Model, line: Line, caseworker: Caseworke
     return Idle("nobody_waiting")
 
 
+def for_desk(line: Line, office: Office, desk: str | None) -> Line:
+    """The part of the line a caseworker at ``desk`` may call: tickets whose room needs (barrier-free,
+    quiet room, …) the desk meets. Without a desk, the whole line. Booked visitors not here yet stay:
+    the gap before them must be protected wherever they will be called."""
+    if desk is None:
+        return line
+    found = office.desks.get(desk)
+    capabilities = found.capabilities if found else frozenset()
+
+    def met(stored: str | None) -> bool:
+        return set(room_needs(stored)) <= capabilities
+
+    return Line([w for w in line.walk_ins if met(w.needs)], [a for a in line.waiting if met(a.needs)],
+                list(line.booked), line.truncated)
+
+
 def choose_next(db: Database, office: Office, caseworker: Caseworker,
-                now: datetime) -> tuple[int, Reason] | None:
-    """The ticket this caseworker should call now, and why; None when nobody is eligible.
+                now: datetime, desk: str | None = None) -> tuple[int, Reason] | None:
+    """The ticket this caseworker should call now (at ``desk``, whose room must meet the ticket's
+    needs), and why; None when nobody is eligible.
 
     Tickets of earlier office-local days are no candidates: numbers restart every day, and a
     ticket left waiting at yesterday's closing must not be called (or share a number) today.
     """
     model = learned_model(db, office)
-    line = load_line(db, office, now, caseworker, LINE_PREFIX)
+    line = for_desk(load_line(db, office, now, caseworker, LINE_PREFIX), office, desk)
     choice = decide(office, model, line, caseworker, now)
     if choice is None and line.truncated:  # nobody fitting among the first: look at the whole line
-        choice = decide(office, model, load_line(db, office, now, caseworker), caseworker, now)
+        choice = decide(office, model, for_desk(load_line(db, office, now, caseworker), office, desk),
+                        caseworker, now)
     return choice
 
 

@@ -26,8 +26,8 @@ class PurgeResult:
 
 
 def purge(engine: EngineBase, batch: int = PURGE_BATCH) -> PurgeResult:
-    """Erase names, birth dates, phone numbers, concerns, notes and documents of appointments
-    that lie more than ``retention_days`` in the past, and the surname initials of old tickets;
+    """Erase names, birth dates, phone numbers, concerns, notes, documents and needs of appointments
+    that lie more than ``retention_days`` in the past, and the surname initials and needs of old tickets;
     delete access-log entries older than ``access_log_retention_days``.
     One event records how many (never who). The statistics read none of these fields.
 
@@ -43,11 +43,12 @@ def purge(engine: EngineBase, batch: int = PURGE_BATCH) -> PurgeResult:
     before = to_db(now - timedelta(days=engine.office.retention_days))
     appointments = _in_batches(
         db, "UPDATE appointments SET name = NULL, birth_date = NULL, phone = NULL, concern = NULL,"
-            " notes = NULL, documents = NULL, purged_at = ? WHERE id IN (SELECT id FROM appointments"
+            " notes = NULL, documents = NULL, needs = NULL, interpreter = NULL, purged_at = ? WHERE id IN (SELECT id FROM appointments"
             " WHERE starts_at < ? AND purged_at IS NULL LIMIT ?)", (to_db(now), before), batch)
     tickets = _in_batches(
-        db, "UPDATE tickets SET initial = NULL, urgent_reason = NULL WHERE id IN (SELECT id FROM tickets"
-            " WHERE created_at < ? AND (initial IS NOT NULL OR urgent_reason IS NOT NULL) LIMIT ?)", (before,), batch)
+        db, "UPDATE tickets SET initial = NULL, urgent_reason = NULL, needs = NULL, interpreter = NULL WHERE id IN"
+            " (SELECT id FROM tickets WHERE created_at < ? AND (initial IS NOT NULL OR urgent_reason IS NOT NULL"
+            " OR needs IS NOT NULL OR interpreter IS NOT NULL) LIMIT ?)", (before,), batch)
     # Override and urgency reasons are free text a caseworker typed: they may name a person.
     _in_batches(
         db, "UPDATE events SET data = json_remove(data, '$.note') WHERE seq IN (SELECT seq FROM events"

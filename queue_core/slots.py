@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 
 from sqlite_utils import Database
 
+from .absences import spans_of
 from .clock import as_utc, from_db, to_db
 from .errors import InvalidInput
 from .office import Caseworker, Office, normalise_initial
@@ -63,6 +64,8 @@ def busy_intervals(db: Database, staff: list[str], start: datetime,
     for who, starts_at, minutes in rows:
         begin = from_db(starts_at)
         busy[who].append((begin, begin + timedelta(minutes=minutes)))
+    for who, absent_from, absent_to in spans_of(db, staff, start, end):  # absent: no slots
+        busy[who].append((absent_from, absent_to))
     return busy
 
 

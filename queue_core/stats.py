@@ -21,6 +21,7 @@ from typing import Any, Iterable
 
 from sqlite_utils import Database
 
+from .absences import report_rows as absence_rows
 from .errors import InvalidInput
 from .models import TICKET_KINDS
 from .office import Office
@@ -322,7 +323,7 @@ def intake_stops(facts: Facts, office: Office) -> list[dict[str, Any]]:
 # ---------------------------------------------------------------- everything at once
 
 TABLES = ("summary", "by_service", "by_caseworker", "daily", "waits_by_hour", "punctuality_by_week",
-          "delay_distribution", "service_times", "desk_idle", "lead_time_distribution", "intake_stops")
+          "delay_distribution", "service_times", "desk_idle", "lead_time_distribution", "intake_stops", "absences")
 
 
 def evaluate(db: Database, office: Office, period: Period) -> dict[str, Any]:
@@ -337,6 +338,7 @@ def evaluate(db: Database, office: Office, period: Period) -> dict[str, Any]:
     for s in facts.stops:
         stops_by_reason[s.reason] += 1
     wait = waits(facts.tickets)
+    absences = absence_rows(db, office, period.first, period.last, period.location)
     summary = {
         "served": count_by_kind(facts.tickets, "done"),
         "no_shows": count_by_kind(facts.tickets, "no_show"),
@@ -347,6 +349,8 @@ def evaluate(db: Database, office: Office, period: Period) -> dict[str, Any]:
         "visits_avoided": visits_avoided(facts.tickets, facts.appointments),
         "lead_time": {k: v for k, v in lead.items() if k != "distribution"},
         "intake_stops": {"count": len(facts.stops), "by_reason": dict(stops_by_reason)},
+        "absences": {"count": len(absences), **{k: sum(r[k] for r in absences)
+                                                for k in ("hours", "moved", "to_call", "cancelled")}},
         "desk_idle": {"desk_days": len(desks), "staffed_min": round(staffed, 1), "busy_min": round(busy, 1),
                       "idle_min": round(max(0.0, staffed - busy), 1),
                       "idle_share": round(max(0.0, staffed - busy) / staffed, 4) if staffed else None},
@@ -365,6 +369,7 @@ def evaluate(db: Database, office: Office, period: Period) -> dict[str, Any]:
         "desk_idle": desks,
         "lead_time_distribution": lead["distribution"],
         "intake_stops": intake_stops(facts, office),
+        "absences": absences,
     }
 
 

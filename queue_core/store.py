@@ -385,6 +385,24 @@ def m_issue14_contacts_outbox(db: Database) -> None:
             last_error TEXT
         );
         CREATE INDEX IF NOT EXISTS outbox_due ON outbox (state, due_at);
+
+
+@migrations()
+def m_issue15_ticket_number_floors(db: Database) -> None:
+    """Numbers already handed out per location, day and prefix that the tickets table may not show.
+
+    A restore from a backup made mid-day writes here the day's highest numbers of the replaced file,
+    so numbering continues after them and no two visitors in the hallway hold the same number.
+    """
+    db.executescript(
+        """
+        CREATE TABLE IF NOT EXISTS ticket_number_floors (
+            location TEXT NOT NULL,
+            day TEXT NOT NULL,
+            prefix TEXT NOT NULL,
+            seq_no INTEGER NOT NULL,
+            PRIMARY KEY (location, day, prefix)
+        );
         """
     )
 
@@ -469,3 +487,44 @@ def m022_planner_runs(db: Database) -> None:
         );
         """
     )
+
+
+@migrations()
+def m_issue15_absences(db: Database) -> None:
+    """Caseworkers' absences, and what each did to the appointments it touched (queue_core.absences).
+
+    ``absence_moves.to_staff`` is the colleague who took the appointment, NULL when it went on the
+    call list.
+    """
+    db.executescript(
+        """
+        CREATE TABLE IF NOT EXISTS absences (
+            id INTEGER PRIMARY KEY,
+            location TEXT NOT NULL,
+            staff TEXT NOT NULL,
+            starts_at TEXT NOT NULL,
+            ends_at TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            created_by TEXT,
+            cancelled_at TEXT
+        );
+        CREATE INDEX IF NOT EXISTS absences_staff_end ON absences (staff, ends_at);
+        CREATE TABLE IF NOT EXISTS absence_moves (
+            absence_id INTEGER NOT NULL REFERENCES absences(id),
+            appointment_id INTEGER NOT NULL REFERENCES appointments(id),
+            from_staff TEXT NOT NULL,
+            to_staff TEXT,
+            PRIMARY KEY (absence_id, appointment_id)
+        );
+        CREATE INDEX IF NOT EXISTS absence_moves_appointment ON absence_moves (appointment_id);
+        """
+    )
+
+
+@migrations()
+def m_issue15_needs(db: Database) -> None:
+    """Visitors' needs (queue_core.needs), personal data erased by the purge: ``needs`` holds the
+    room needs sorted and comma-joined (the policy matches it exactly), ``interpreter`` the language."""
+    for table in ("appointments", "tickets"):
+        db.execute(f"ALTER TABLE {table} ADD COLUMN needs TEXT")
+        db.execute(f"ALTER TABLE {table} ADD COLUMN interpreter TEXT")

@@ -28,10 +28,11 @@ def create_app(test_config: Mapping[str, Any] | None = None, *, surfaces: str = 
     socketio.init_app(app, async_mode=app.config["ASYNC_MODE"], message_queue=app.config["MESSAGE_QUEUE"],
                       cors_allowed_origins=public_origins(app.config["PUBLIC_ORIGINS"]))
 
-    from . import api, i18n, realtime, security, states, status
+    from . import api, i18n, metrics, realtime, security, states, status
     security.init_app(app)
     i18n.init_app(app)
     realtime.init_app(app)
+    metrics.init_app(app)
     app.register_blueprint(status.bp)
     app.register_blueprint(states.bp)  # the queue's words for templates and scripts
 

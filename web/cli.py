@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import sys
 from dataclasses import replace
+from pathlib import Path
 
 import click
 from flask import current_app
@@ -204,6 +205,68 @@ def simulate(staff_count: int, appointments: int, walk_ins: int, own_office: boo
             click.echo(format_report(run_simulation(office, scenario, database)))
     except QueueError as error:
         _fail(error)
+
+
+@cli.command("backup")
+@click.argument("path", type=click.Path(file_okay=True, dir_okay=True))
+@click.option("--keep", type=click.IntRange(min=1), default=None,
+              help="PATH is a folder: keep only the newest N backups in it.")
+@click.option("--every", type=click.IntRange(min=1), default=None, metavar="MINUTES",
+              help="Keep running and make a backup into the folder PATH every MINUTES.")
+def backup_command(path: str, keep: int | None, every: int | None) -> None:
+    """Copy the running office's database to PATH (a new file, or a folder for dated copies)."""
+    import time
+    from datetime import datetime, timezone
+
+    from queue_core.backup import BackupError, backup, backup_into
+
+    database = current_app.config["DATABASE"]
+    while True:
+        now = datetime.now(timezone.utc)
+        try:
+            if keep or every or Path(path).is_dir():
+                info = backup_into(database, path, now, keep)
+            else:
+                info = backup(database, path)
+        except BackupError as error:
+            if not every:
+                _fail(error)
+            click.echo(f"{now:%Y-%m-%d %H:%M:%S} UTC backup failed: {error.message}", err=True)
+        else:
+            click.echo(f"Backup written: {info.path} ({info.tickets} tickets, {info.appointments}"
+                       f" appointments, newest event {info.newest_event or '-'}).")
+        if not every:
+            return
+        time.sleep(every * 60)
+
+
+@cli.command("restore")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--yes", is_flag=True, help="Restore without asking.")
+def restore_command(path: str, yes: bool) -> None:
+    """Replace the office's database by the backup PATH (only while no server runs)."""
+    from datetime import datetime, timezone
+
+    from queue_core.backup import BackupError, check, restore
+
+    database = current_app.config["DATABASE"]
+    try:
+        info = check(path)
+    except BackupError as error:
+        _fail(error)
+    click.echo(f"Backup {path} is intact: {info.tickets} tickets, {info.appointments} appointments,"
+               f" newest event {info.newest_event or '-'}.")
+    if not yes:
+        click.confirm(f"Replace {database} by it?", abort=True)
+    try:
+        aside = restore(path, database, datetime.now(timezone.utc))
+    except BackupError as error:
+        _fail(error)
+    if aside:
+        click.echo(f"The replaced database was kept as {aside} (delete it when no longer needed).")
+    # The backup may hold personal data whose retention has run out since it was made.
+    purged = retention.purge(_engine())
+    click.echo(f"Restored {database}; purged {purged.appointments} appointments past the retention.")
 
 
 def main() -> None:

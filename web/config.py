@@ -64,6 +64,7 @@ APP_DEFAULTS: dict[str, Any] = {
     "NOTIFY_TIMEOUT_S": 30,
     "NOTIFY_ATTEMPTS": 5,
     "NOTIFY_BACKOFF_S": 60,
+    "METRICS_ALLOW": ["127.0.0.1", "::1"],
 }
 
 

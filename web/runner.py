@@ -6,6 +6,7 @@ import sys
 from . import create_app
 from .config import ConfigError
 from .extensions import socketio
+from queue_core.backup import BackupError, hold
 from queue_core.errors import QueueError
 
 # eventlet.wsgi serves 1,024 connections by default; a hallway of boards and phones needs more.
@@ -24,6 +25,11 @@ def serve(host: str, port: int, surfaces: str) -> None:
     for entry in names:
         label, path = entry.split(" ")
         print(f"  {label:<7} {base}{path}", flush=True)
+    # Held for the server's life: `terminpraxis restore` refuses while any server runs.
+    try:
+        in_use = hold(app.config["DATABASE"])  # noqa: F841 (open until the server ends)
+    except BackupError as error:
+        sys.exit(f"terminpraxis: {error.message}")
     from .realtime import relay
 
     relay.start(app)

@@ -88,6 +88,7 @@
       var a = res.body.appointment, body = $("details-body"); body.textContent = "";
       [["Zeit", a.time], ["Name", a.name], ["Geburtsdatum", a.birth_date], ["Telefon", a.phone],
        ["Anliegen", a.concern], ["Notizen", a.notes], ["Mitzubringen", (a.documents || []).join(", ")],
+       ["Bedarf", a.needs_text],
        ["Termincode", a.code_display]].forEach(function (pair) {
         var dt = document.createElement("dt"); dt.textContent = pair[0];
         var dd = document.createElement("dd"); dd.textContent = pair[1] || "–";
