@@ -385,24 +385,6 @@ def m_issue14_contacts_outbox(db: Database) -> None:
             last_error TEXT
         );
         CREATE INDEX IF NOT EXISTS outbox_due ON outbox (state, due_at);
-
-
-@migrations()
-def m_issue15_ticket_number_floors(db: Database) -> None:
-    """Numbers already handed out per location, day and prefix that the tickets table may not show.
-
-    A restore from a backup made mid-day writes here the day's highest numbers of the replaced file,
-    so numbering continues after them and no two visitors in the hallway hold the same number.
-    """
-    db.executescript(
-        """
-        CREATE TABLE IF NOT EXISTS ticket_number_floors (
-            location TEXT NOT NULL,
-            day TEXT NOT NULL,
-            prefix TEXT NOT NULL,
-            seq_no INTEGER NOT NULL,
-            PRIMARY KEY (location, day, prefix)
-        );
         """
     )
 
@@ -440,6 +422,8 @@ def m_issue14_climate(db: Database) -> None:
             noted_at TEXT NOT NULL
         );
         CREATE INDEX IF NOT EXISTS climate_notes_day ON climate_notes (location, day);
+        """
+    )
 
 
 @migrations()
@@ -484,6 +468,26 @@ def m022_planner_runs(db: Database) -> None:
             created_at TEXT NOT NULL,
             scenario TEXT NOT NULL,
             rows TEXT NOT NULL
+        );
+        """
+    )
+
+
+@migrations()
+def m_issue15_ticket_number_floors(db: Database) -> None:
+    """Numbers already handed out per location, day and prefix that the tickets table may not show.
+
+    A restore from a backup made mid-day writes here the day's highest numbers of the replaced file,
+    so numbering continues after them and no two visitors in the hallway hold the same number.
+    """
+    db.executescript(
+        """
+        CREATE TABLE IF NOT EXISTS ticket_number_floors (
+            location TEXT NOT NULL,
+            day TEXT NOT NULL,
+            prefix TEXT NOT NULL,
+            seq_no INTEGER NOT NULL,
+            PRIMARY KEY (location, day, prefix)
         );
         """
     )
