@@ -24,44 +24,22 @@ class Booking(EngineBase):
                          concern: str | None = None, notes: str | None = None,
                          documents: Iterable[str] = (), language: str | None = None,
                          actor: str | None = None, email: str | None = None, mobile: str | None = None,
-                         consent: bool = False) -> Appointment:
+                         consent: bool = False, needs: Any = None, interpreter: str | None = None) -> Appointment:
         """Book an appointment in office hours; refuses a slot that overlaps the caseworker's others.
 
         With an e-mail address or mobile number (and the caller's consent) the confirmation, the
-        reminder and any notice go there, and the caller gets a self-service link."""
+        reminder and any notice go there, and the caller gets a self-service link. Stated needs
+        (queue_core.needs) travel with the appointment to its ticket."""
         starts_at, minutes = self._check_slot(service, staff, starts_at, duration_min)
         email, mobile = checked_contact(email, mobile, consent)
+        stated = clean_needs(needs, interpreter, self.office)
         with self._command() as now:
             appointment_id = self._insert_appointment(
                 now, service=service, starts_at=starts_at, staff=staff, minutes=minutes, name=name,
                 birth_date=birth_date, phone=phone, concern=concern, notes=notes, documents=documents,
-                language=language, actor=actor)
+                language=language, actor=actor, needs=stated)
             if email or mobile:
                 attach_contact(self.db, now, appointment_id, email, mobile, online=False)
-                         actor: str | None = None, needs: Any = None, interpreter: str | None = None) -> Appointment:
-        """Book an appointment in office hours; refuses a slot that overlaps the caseworker's others."""
-        starts_at, minutes = self._check_slot(service, staff, starts_at, duration_min)
-        stated = clean_needs(needs, interpreter, self.office)
-        with self._command() as now:
-            if starts_at < now:
-                raise InvalidInput("the appointment lies in the past", field="starts_at")
-            if staff is not None:
-                self._refuse_overlap(staff, starts_at, minutes)
-            code = self._unused_code()
-            cursor = self.db.execute(
-                "INSERT INTO appointments (code, code_hash, location, service, staff, starts_at,"
-                " duration_min, state, name, birth_date, phone, concern, notes, documents, language,"
-                " booked_at, booked_by, needs, interpreter)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, 'booked', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (code, code_hash(code), self.office.location, service, staff, to_db(starts_at), minutes,
-                 name, birth_date, phone, concern, notes,
-                 dumps([documents] if isinstance(documents, str) else list(documents)), language,
-                 to_db(now), actor, *stated),
-            )
-            appointment_id = int(cursor.lastrowid)
-            self._event(now, "appointment_booked", appointment_id=appointment_id, actor=actor,
-                        service=service, staff=staff, starts_at=to_db(starts_at), minutes=minutes,
-                        lead_days=(local_day(self.office, starts_at) - local_day(self.office, now)).days)
         return self.appointment(appointment_id)
 
     def _insert_appointment(self, now: datetime, *, service: str, starts_at: datetime, staff: str | None,
