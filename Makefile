@@ -50,10 +50,11 @@ static/vendor/.installed: package.json
 	touch $@
 
 # Test-only system tools from Debian's packages: Chromium for browser tests, Redis for the
-# message-queue mode. Skipped when already there, so a repeated `make test` stays fast.
+# message-queue mode, espeak-ng for the board's spoken call (the product runs without it, silently
+# falling back to the browser's voices). Skipped when already there, so a repeated `make test` stays fast.
 test-tools:
-	@if [ ! -x /usr/bin/chromium ] || ! command -v redis-server >/dev/null; then \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium redis-server >/dev/null; \
+	@if [ ! -x /usr/bin/chromium ] || ! command -v redis-server >/dev/null || ! command -v espeak-ng >/dev/null; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium redis-server espeak-ng >/dev/null; \
 	fi
 
 clean:

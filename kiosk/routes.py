@@ -11,6 +11,7 @@ from markupsafe import Markup
 from queue_core.errors import IntakeClosed, InvalidInput, NotFound, QueueError, TooEarly, UnknownCode
 from queue_core.clock import from_db
 from queue_core.schedule import hours_text
+from web.devices import version
 from web.engine import get_engine, office
 
 from . import info, printer
@@ -27,7 +28,7 @@ ICONS = {"erstantrag": "new", "weiterbewilligung": "renew", "unterlagen": "docum
 
 @bp.app_context_processor
 def kiosk_context():
-    return {"idle_seconds": int(current_app.config.get("KIOSK_IDLE_SECONDS", 60)),
+    return {"idle_seconds": int(current_app.config.get("KIOSK_IDLE_SECONDS", 60)), "app_version": version(),
             "office_timezone": office().timezone.key}
 
 

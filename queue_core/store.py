@@ -236,3 +236,27 @@ def m012_office_settings(db: Database) -> None:
         CREATE INDEX IF NOT EXISTS office_settings_version ON office_settings (version);
         """
     )
+
+
+@migrations()
+def m013_devices(db: Database) -> None:
+    """What each kiosk, board and printer last reported (queue_core.devices); every process writes here."""
+    db.executescript(
+        """
+        CREATE TABLE IF NOT EXISTS devices (
+            id TEXT PRIMARY KEY,
+            kind TEXT NOT NULL,
+            zone TEXT,
+            language TEXT,
+            sound TEXT,
+            speech TEXT,
+            printer TEXT,
+            version TEXT,
+            process TEXT,
+            detail TEXT,
+            first_seen TEXT NOT NULL,
+            last_seen TEXT NOT NULL
+        );
+        CREATE INDEX IF NOT EXISTS devices_last_seen ON devices (last_seen);
+        """
+    )

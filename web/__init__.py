@@ -35,6 +35,7 @@ def create_app(test_config: Mapping[str, Any] | None = None, *, surfaces: str = 
         kiosk.init_app(app)
         desk.init_app(app)
         reports.init_app(app)
+    from . import devices  # noqa: F401  (POST /api/v1/devices, for every surface)
     api.init_app(app)  # last, so the surfaces' API routes are on the blueprint when it registers
     return app
 
