@@ -93,12 +93,32 @@ class Intake(EngineBase):
         # Raised after the commit, so the recorded intake stop is kept.
         raise refusal
 
-    def _intake_refusal(self, now: datetime, service: str,
-                        initial: str | None) -> tuple[IntakeClosed | None, Estimate | None]:
+    def walk_ins_refused(self) -> str | None:
+        """Why a walk-in would be refused now ("closed", "cutoff", "capacity"), None if one would be
+        taken. Records nothing: the kiosk's start screen asks before offering the choice."""
+        now = self.now()
+        reason = self._hours_refusal(now)
+        if reason is not None:
+            return reason
+        services = [s.key for s in self.office.services.values() if s.walk_in]
+        if services and not any(walk_in_outlook(self.db, self.office, now, key, None)[1] for key in services):
+            return "capacity"
+        return None
+
+    def _hours_refusal(self, now: datetime) -> str | None:
         opening = opening_at(self.office, now)
         if opening is None:
-            return self._closed(now, "closed"), None
+            return "closed"
         if now >= opening.end - timedelta(minutes=self.office.walk_in_cutoff_min):
+            return "cutoff"
+        return None
+
+    def _intake_refusal(self, now: datetime, service: str,
+                        initial: str | None) -> tuple[IntakeClosed | None, Estimate | None]:
+        reason = self._hours_refusal(now)
+        if reason == "closed":
+            return self._closed(now, "closed"), None
+        if reason == "cutoff":
             return self._stop_intake(now, "cutoff"), None
         estimate, fits_today = walk_in_outlook(self.db, self.office, now, service, initial)
         if not fits_today:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from flask import Flask, request, session
 from flask_babel import Babel
+from markupsafe import Markup
 
 ROOT = Path(__file__).resolve().parent.parent
 SURFACES = ("kiosk", "display", "desk")
@@ -61,6 +62,7 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("BABEL_DEFAULT_LOCALE", DEFAULT_LANGUAGE)
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = ";".join(translation_directories())
     babel.init_app(app, locale_selector=select_locale)
+    app.add_template_filter(ltr)
 
     @app.context_processor
     def language_context():
@@ -68,3 +70,8 @@ def init_app(app: Flask) -> None:
 
         lang = str(get_locale() or DEFAULT_LANGUAGE)
         return {"lang": lang, "direction": direction(lang), "languages": LANGUAGES}
+
+
+def ltr(text: object) -> Markup | str:
+    """Numbers, codes, phone numbers and rooms keep their left-to-right order inside Arabic sentences."""
+    return Markup('<bdi dir="ltr">{}</bdi>').format(text) if text not in (None, "") else ""
