@@ -44,4 +44,4 @@ def board_page():
         history=board.history, highlight_s=setting(current_app, "board_highlight_s"),
         heartbeat_s=setting(current_app, "board_heartbeat_s"), phrases=speech_phrases(),
         texts={"estimate": gettext("ohne Termin etwa %(min)s min")}, server_speech=speech.engine_path() is not None,
-        version=version())
+        version=version(), logo=current_app.config.get("OFFICE_LOGO"))
