@@ -6,12 +6,13 @@ process through the shared database (queue_core.devices).
 """
 from __future__ import annotations
 
-from flask import render_template
+from flask import current_app, render_template, request
 
 from queue_core import devices
 from queue_core.schedule import wall_clock
 from web.auth import current_user, login_required
 from web.engine import get_engine
+from web.public import is_loopback
 
 from .admin import bp
 
@@ -24,5 +25,6 @@ def health():
     found = devices.listing(engine.db, now)
     for row in found:
         row["last_seen_text"] = wall_clock(engine.office, row["last_seen_at"], "%d.%m. %H:%M:%S")
+    public = current_app.config.get("KIOSK_PUBLIC_URL") or request.host_url
     return render_template("admin/health.html", office=engine.office, user=current_user(), devices=found,
-                           kinds=devices.KINDS)
+                           kinds=devices.KINDS, public_url=public, public_loopback=is_loopback(public))

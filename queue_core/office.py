@@ -19,6 +19,7 @@ OFFICE_DEFAULTS: dict[str, Any] = {
     "timezone": "Europe/Berlin",
     "phone": "",
     "hours": {},
+    "booking_hours": {},
     "holidays": "DE-SH",
     "closures": [],
     "early_window_min": 10,
@@ -100,6 +101,8 @@ class Office:
     desks: Mapping[str, Desk]
     staff: Mapping[str, Caseworker] = field(default_factory=dict)
     access_log_retention_days: int = 365
+    # When phone bookings are offered (within the opening hours); empty: whenever the office is open.
+    booking_hours: Mapping[str, tuple[Interval, ...]] = field(default_factory=dict)
 
     def service(self, key: str) -> Service:
         try:
@@ -182,6 +185,7 @@ class Office:
             appointment_prefix=str(values["appointment_prefix"]),
             walk_in_prefix=str(values["walk_in_prefix"]),
             services=services, desks=desks, staff=staff,
+            booking_hours=parse_hours(values["booking_hours"] or {}),
         )
 
 

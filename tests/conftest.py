@@ -29,6 +29,7 @@ def office_mapping(**overrides) -> dict:
         raw = tomllib.load(handle)
     raw["hours"] = {"mon": ["08:00-12:00", "14:00-16:00"], "tue": ["08:00-12:00"], "wed": ["08:00-12:00"],
                     "thu": ["08:00-12:00", "14:00-18:00"], "fri": ["08:00-12:00"]}
+    raw["booking_hours"] = {}  # realistic hours already: appointments whenever the office is open
     raw.update(overrides)
     return raw
 
