@@ -10,7 +10,7 @@ def init_app(app: Flask) -> None:
     """Register this surface's blueprint, API routes, Socket.IO handlers and sign-in/CSRF."""
     from web import auth
 
-    from . import admin, api, events, health, labels, routes  # noqa: F401  (they register on import)
+    from . import admin, api, events, health, labels, routes, texts  # noqa: F401  (they register on import)
 
     auth.init_app(app)
     labels.init_app(app)

@@ -18,6 +18,7 @@ OFFICE_DEFAULTS: dict[str, Any] = {
     "location": "main",
     "timezone": "Europe/Berlin",
     "phone": "",
+    "address": "",
     "hours": {},
     "booking_hours": {},
     "holidays": "DE-SH",
@@ -103,6 +104,7 @@ class Office:
     access_log_retention_days: int = 365
     # When phone bookings are offered (within the opening hours); empty: whenever the office is open.
     booking_hours: Mapping[str, tuple[Interval, ...]] = field(default_factory=dict)
+    address: str = ""  # where the office is, for the appointment slip
 
     def service(self, key: str) -> Service:
         try:
@@ -186,6 +188,7 @@ class Office:
             walk_in_prefix=str(values["walk_in_prefix"]),
             services=services, desks=desks, staff=staff,
             booking_hours=parse_hours(values["booking_hours"] or {}),
+            address=" ".join(str(values["address"] or "").split()),
         )
 
 
