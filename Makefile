@@ -7,7 +7,7 @@ PORT ?= 5000
 export TERMINPRAXIS_CONFIG ?= config/demo-office.toml
 export TERMINPRAXIS_DATABASE ?= instance/terminpraxis.db
 
-.PHONY: run test bench setup assets test-tools translations clean
+.PHONY: run test bench setup assets test-tools translations clean screenshots
 
 run: setup
 	$(BIN)/terminpraxis init-db
@@ -16,6 +16,10 @@ run: setup
 
 test: setup test-tools
 	bash tools/with-redis.sh $(BIN)/python -m pytest -q
+
+# The README's pictures (docs/screenshots/*.png), taken by a browser test against the demo office.
+screenshots: setup test-tools
+	TERMINPRAXIS_SCREENSHOTS=docs/screenshots $(BIN)/python -m pytest -q tests/test_screenshots.py
 
 # Benchmarks (never part of `make test`); the board fan-out's message-queue row needs a throw-away Redis.
 bench: setup
