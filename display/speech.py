@@ -29,6 +29,8 @@ NUMBER = re.compile(r"^[A-Z]{1,3} ?\d{1,4}$")
 # The office writes rooms in German ("Zimmer 214"); the visitor hears the word in their language.
 GERMAN_ROOM = re.compile(r"^Zimmer\s+(\S+)$")
 RENDER_TIMEOUT_S = 10
+READ_ALOUD_MAX = 800   # characters of a kiosk screen read aloud
+READ_ALOUD_KEEP = 300  # rendered screens kept; older ones are deleted
 SPEED_WPM = 140  # a little slower than espeak's 175: a hallway, not a headset
 
 
@@ -110,3 +112,32 @@ def spoken_call():
         current_app.logger.exception("speech: espeak-ng failed")
         return _refuse(503, "speech_failed", "the spoken call could not be rendered")
     return send_file(path, mimetype="audio/wav", max_age=86400)
+
+
+@bp.post("/speech/read-aloud")
+def read_aloud():
+    """The kiosk's "read aloud" button: ``{"text", "lang"}`` → the screen's text as audio (espeak-ng)."""
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict) or not isinstance(data.get("text"), str) or not data["text"].strip():
+        return _refuse(400, "bad_request", "send {\"text\": …, \"lang\": …}")
+    language = str(data.get("lang") or "de")[:5]
+    if language not in VOICES:
+        return _refuse(400, "unknown_language", "lang is one of " + ", ".join(VOICES))
+    text = " ".join(data["text"].split())[:READ_ALOUD_MAX]
+    folder = cache_folder() / "read-aloud"
+    try:
+        path = render(folder, text, language)
+    except FileNotFoundError:
+        return _refuse(503, "no_speech_engine", "espeak-ng is not installed on this server")
+    except (subprocess.SubprocessError, OSError):
+        current_app.logger.exception("speech: espeak-ng failed")
+        return _refuse(503, "speech_failed", "the text could not be rendered")
+    _prune(folder)
+    return send_file(path, mimetype="audio/wav", max_age=0)
+
+
+def _prune(folder: Path) -> None:
+    """Keep the newest READ_ALOUD_KEEP files: screens with numbers and times differ every time."""
+    files = sorted(folder.glob("*.wav"), key=lambda f: f.stat().st_mtime, reverse=True)
+    for old in files[READ_ALOUD_KEEP:]:
+        old.unlink(missing_ok=True)

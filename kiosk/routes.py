@@ -29,6 +29,7 @@ ICONS = {"erstantrag": "new", "weiterbewilligung": "renew", "unterlagen": "docum
 @bp.app_context_processor
 def kiosk_context():
     return {"idle_seconds": int(current_app.config.get("KIOSK_IDLE_SECONDS", 60)), "app_version": version(),
+            "office_logo": current_app.config.get("OFFICE_LOGO"),
             "office_timezone": office().timezone.key}
 
 

@@ -129,3 +129,27 @@ def test_arabic_phone_page_keeps_the_room_whole_and_explains_a_transfer(kiosk, p
     page.wait_for_function("document.getElementById('state').dataset.state === 'waiting'", timeout=5000)
     assert page.is_visible("#moved")
     assert_accessible(page, "phone after transfer (ar)", every_impact=True)
+
+
+def test_large_text_and_read_aloud(kiosk, page):
+    page.set_viewport_size(PORTRAIT)
+    page.goto(kiosk.url + "/termin?lang=tr")
+    page.click("#large-text")
+    assert page.evaluate("getComputedStyle(document.body).fontSize") == "36px"
+    assert page.get_attribute("#large-text", "aria-pressed") == "true"
+    assert no_sideways_scroll(page)
+    page.goto(kiosk.url + "/ohne-termin?lang=tr")  # stays on for this visitor …
+    assert page.evaluate("document.documentElement.classList.contains('large-text')")
+    assert_accessible(page, "services, large text", every_impact=True)
+    page.click("#read-aloud")  # … and the screen is read in Turkish by the server's voice
+    page.wait_for_function("() => window.assistStats.played + window.assistStats.failed >= 1", timeout=20_000)
+    assert page.evaluate("window.assistStats") == {"played": 1, "failed": 0}
+    page.goto(kiosk.url + "/?lang=de")  # the next visitor starts with normal text
+    assert page.evaluate("getComputedStyle(document.body).fontSize") == "28px"
+
+
+def test_read_aloud_refuses_bad_requests(client):
+    assert client.post("/speech/read-aloud", json={"text": "Hallo", "lang": "xx"}).status_code == 400
+    assert client.post("/speech/read-aloud", data="nope").status_code == 400
+    answer = client.post("/speech/read-aloud", json={"text": "Bitte warten Sie.", "lang": "de"})
+    assert answer.status_code == 200 and answer.data[:4] == b"RIFF"
