@@ -143,9 +143,9 @@ def live_server(tmp_path):
 AXE = ROOT / "static" / "vendor" / "axe.min.js"
 
 
-def assert_accessible(page, screen: str, every_impact: bool = False) -> None:
-    """Run axe-core (served locally from static/vendor) in the page: no serious or critical violations
-    (``every_impact``: none at all, minor and moderate included)."""
+def assert_accessible(page, screen: str, every_impact: bool = True) -> None:
+    """Run axe-core (served locally from static/vendor) in the page: no violation of any impact, minor
+    and moderate included (``every_impact=False``: only serious and critical ones count)."""
     page.add_script_tag(path=str(AXE))
     violations = page.evaluate(
         "async () => (await axe.run(document)).violations"

@@ -33,7 +33,7 @@ def test_reports_show_a_simulated_week_with_charts(live_server, tmp_path, browse
         with page.expect_download() as download:
             page.click("text=Überblick als CSV")
         text = Path(download.value.path()).read_text(encoding="utf-8-sig")
-        assert text.startswith("figure,value") and f"served.total,{report.served}" in text
+        assert text.startswith("Kennzahl,Wert") and f"bedient · gesamt,{report.served}" in text
         page.click("nav.report-nav >> text=Zugriffsprotokoll")
         page.wait_for_url("**/reports/access-log**")
         assert_accessible(page, "access log")
