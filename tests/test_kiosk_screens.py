@@ -153,3 +153,12 @@ def test_read_aloud_refuses_bad_requests(client):
     assert client.post("/speech/read-aloud", data="nope").status_code == 400
     answer = client.post("/speech/read-aloud", json={"text": "Bitte warten Sie.", "lang": "de"})
     assert answer.status_code == 200 and answer.data[:4] == b"RIFF"
+
+
+def test_arabic_info_page_keeps_numbers_whole(kiosk, page):
+    page.set_viewport_size(PORTRAIT)
+    page.goto(kiosk.url + "/info/procedure?lang=ar")
+    assert page.get_attribute("html", "dir") == "rtl"
+    numbers = page.locator("article bdi[dir=ltr]").all_inner_texts()
+    assert numbers and all(re.fullmatch(r"[\d .,/–-]+", n) for n in numbers), numbers
+    assert_accessible(page, "info (ar)")
