@@ -26,15 +26,13 @@ def kiosk_mode_flags() -> list[str]:
 
 
 @pytest.fixture
-def tv_browser():
-    from playwright.sync_api import sync_playwright
-
+def tv_browser(browser):
+    """A second Chromium from the session's Playwright, started with the script's flags."""
     flags = kiosk_mode_flags()
     assert flags, "tools/board-kiosk.sh must start Chromium with --autoplay-policy=no-user-gesture-required"
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS + flags)
-        yield browser
-        browser.close()
+    tv = browser.browser_type.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS + flags)
+    yield tv
+    tv.close()
 
 
 def test_unattended_board_speaks_and_the_admin_sees_every_device(tmp_path, tv_browser):
