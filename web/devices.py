@@ -46,7 +46,7 @@ def device_report():
     fields = {key: data.get(key) for key in REPORTED}
     devices.report(engine.db, engine.now(), data.get("id"), kind, version=data.get("version") or version(),
                    process=process_name(), **fields)
-    if kind == "kiosk":
+    if kind == "kiosk" and "kiosk" in current_app.blueprints:  # a board-only server drives no printer
         report_printer()
     return jsonify({"ok": True})
 
