@@ -7,7 +7,7 @@ PORT ?= 5000
 export TERMINPRAXIS_CONFIG ?= config/demo-office.toml
 export TERMINPRAXIS_DATABASE ?= instance/terminpraxis.db
 
-.PHONY: run test bench setup assets test-tools translations lock clean
+.PHONY: run test bench setup assets test-tools translations lock clean screenshots
 
 run: setup
 	$(BIN)/terminpraxis init-db
@@ -16,6 +16,10 @@ run: setup
 
 test: setup test-tools
 	bash tools/with-redis.sh $(BIN)/python -m pytest -q
+
+# The README's pictures (docs/screenshots/*.png), taken by a browser test against the demo office.
+screenshots: setup test-tools
+	TERMINPRAXIS_SCREENSHOTS=docs/screenshots $(BIN)/python -m pytest -q tests/test_screenshots.py
 
 # Benchmarks (never part of `make test`); the board fan-out's message-queue row needs a throw-away Redis.
 bench: setup
@@ -51,10 +55,11 @@ static/vendor/.installed: package.json package-lock.json
 	touch $@
 
 # Test-only system tools from Debian's packages: Chromium for browser tests, Redis for the
-# message-queue mode. Skipped when already there, so a repeated `make test` stays fast.
+# message-queue mode, espeak-ng for the board's spoken call (the product runs without it, silently
+# falling back to the browser's voices). Skipped when already there, so a repeated `make test` stays fast.
 test-tools:
-	@if [ ! -x /usr/bin/chromium ] || ! command -v redis-server >/dev/null; then \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium redis-server >/dev/null; \
+	@if [ ! -x /usr/bin/chromium ] || ! command -v redis-server >/dev/null || ! command -v espeak-ng >/dev/null; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium redis-server espeak-ng >/dev/null; \
 	fi
 
 # Renew both locks to the newest versions pyproject.toml and package.json allow (docs/dependencies.md).

@@ -6,7 +6,7 @@ import sys
 
 # Each module exposes main(); add new ones here.
 MODULES = ["bench.engine", "bench.board_fanout", "bench.hardening", "bench.notices", "bench.queue_promise",
-           "bench.operations"]
+           "bench.operations", "bench.speech"]
 
 
 def main() -> None:

@@ -10,9 +10,10 @@ def init_app(app: Flask) -> None:
     """Register this surface's blueprint, API routes, Socket.IO handlers and sign-in/CSRF."""
     from web import auth
 
-    from . import absences, admin, api, events, routes  # noqa: F401  (api and events register on import)
+    from . import absences, admin, api, events, health, labels, routes, texts  # noqa: F401  (they register on import)
 
     auth.init_app(app)
+    labels.init_app(app)
     app.register_blueprint(routes.bp)
     app.register_blueprint(admin.bp)
     app.register_blueprint(absences.bp)

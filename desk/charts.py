@@ -35,7 +35,15 @@ def _nice_max(value: float) -> float:
 
 
 def _fmt(value: float) -> str:
-    return f"{value:.0f}" if float(value).is_integer() else f"{value:.1f}"
+    """German figures: a decimal comma, as the report's text writes them."""
+    if float(value).is_integer():
+        return f"{value:.0f}"
+    return f"{value:.2f}".rstrip("0").rstrip(".").replace(".", ",")  # 0,25 stays 0,25, not "0,2"
+
+
+def _whole_max(value: float) -> float:
+    """An axis top for counts: a multiple of the four grid steps, so no tick is a fraction."""
+    return float(max(4, 4 * math.ceil(max(value, 0) / 4)))
 
 
 def _frame(title: str, description: str, y_max: float, unit: str, body: list[str],
@@ -64,15 +72,16 @@ def _frame(title: str, description: str, y_max: float, unit: str, body: list[str
 
 
 def bar_chart(title: str, description: str, categories: Sequence[str], series: Sequence[Series],
-              unit: str = "", stacked: bool = False) -> Markup:
-    """Grouped (or stacked) vertical bars, one group per category; None values draw no bar."""
+              unit: str = "", stacked: bool = False, whole: bool = False) -> Markup:
+    """Grouped (or stacked) vertical bars, one group per category; None values draw no bar.
+    ``whole``: the values are counts, so the axis shows whole numbers only."""
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
     count = max(1, len(categories))
     if stacked:
-        totals = [sum(s.values[i] or 0 for s in series) for i in range(len(categories))]
-        y_max = _nice_max(max(totals, default=0))
+        highest = max((sum(s.values[i] or 0 for s in series) for i in range(len(categories))), default=0)
     else:
-        y_max = _nice_max(max((v for s in series for v in s.values if v is not None), default=0))
+        highest = max((v for s in series for v in s.values if v is not None), default=0)
+    y_max = _whole_max(highest) if whole else _nice_max(highest)
     slot = plot_w / count
     bar_w = slot * 0.7 / (1 if stacked else max(1, len(series)))
     body = []

@@ -69,6 +69,33 @@ def column_labels() -> dict[str, str]:
     return labels
 
 
+def figure_words() -> dict[str, str]:
+    """German words for the parts of a summary key ("served.appointment" → "bedient · mit Termin")."""
+    return {
+        "served": _("bedient"), "appointment": _("mit Termin"), "walk_in": _("ohne Termin"), "total": _("gesamt"),
+        "no_shows": _("nicht erschienen"), "tickets_cancelled": _("Wartenummern storniert"),
+        "appointments": _("Termine"), "booked": _("gebucht"), "checked_in": _("angemeldet"),
+        "missed": _("versäumt"), "cancelled": _("abgesagt"), "by_post": _("per Post erledigt"),
+        "waits": _("Wartezeit"), "n": _("Anzahl"), "mean": _("Mittel min"), "median": _("Median min"),
+        "p90": _("90 % min"), "max": _("Max. min"), "punctuality": _("Pünktlichkeit"), "called": _("aufgerufen"),
+        "within_limit": _("binnen 5 min"), "limit_min": _("Grenze min"), "share": _("Anteil"),
+        "delays": _("Verspätung"), "visits_avoided": _("Besuche vermieden"),
+        "appointments_by_post": _("Termin per Post erledigt"), "no_visit_needed": _("kein Besuch nötig"),
+        "finished_by_post": _("Abschluss per Post"), "lead_time": _("Vorlauf"), "mean_days": _("Mittel Tage"),
+        "median_days": _("Median Tage"), "max_days": _("Max. Tage"), "within_week": _("binnen einer Woche"),
+        "share_within_week": _("Anteil binnen einer Woche"), "intake_stops": _("Annahmestopps"),
+        "count": _("Anzahl"), "by_reason": _("nach Grund"), "cutoff": _("kurz vor Schluss"),
+        "capacity": _("Kapazität"), "desk_idle": _("Leerlauf der Plätze"), "desk_days": _("Platz-Tage"),
+        "staffed_min": _("besetzt min"), "busy_min": _("mit Besuch min"), "idle_min": _("Leerlauf min"),
+        "idle_share": _("Leerlauf-Anteil"),
+    }
+
+
+def figure_name(key: str) -> str:
+    words = figure_words()
+    return " · ".join(words.get(part, part) for part in key.split("."))
+
+
 def show(key: str, value: Any) -> str:
     """A figure as the page shows it: shares in per cent, German decimal comma, '–' for none."""
     if value is None:
@@ -134,7 +161,7 @@ def _charts(evaluation: dict[str, Any]) -> dict[str, Any]:
             _("Bediente Besuche je Tag, gestapelt: mit Termin und ohne Termin."),
             [date.fromisoformat(r["day"]).strftime("%d.%m.") for r in days],
             [charts.Series(with_appointment, [r["served_appointment"] for r in days]),
-             charts.Series(walk_in, [r["served_walk_in"] for r in days])], stacked=True),
+             charts.Series(walk_in, [r["served_walk_in"] for r in days])], stacked=True, whole=True),
     }
 
 
@@ -222,7 +249,9 @@ def export():
     evaluation = _evaluation(period)
     filename = f"auswertung-{name}-{period.first.isoformat()}-{period.last.isoformat()}"
     if fmt in CSV_FORMATS:
-        return csv_response(stats.table(evaluation, name), filename, variant=fmt)
+        rows = stats.table(evaluation, name)
+        # csv-de is for the office's Excel: the page's German column and figure names; plain csv keeps keys.
+        return csv_response(_readable(rows, name) if fmt == "csv-de" else rows, filename, variant=fmt)
     filename += ".json"
     if name == "all":
         body = json.dumps(evaluation, ensure_ascii=False, indent=1)
@@ -231,6 +260,18 @@ def export():
                           ensure_ascii=False, indent=1)
     return Response(body, mimetype="application/json",
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+def _readable(rows: list[dict[str, Any]], name: str) -> list[dict[str, Any]]:
+    """The CSV as an office reads it in a spreadsheet: German column names and figure names
+    (the JSON export keeps the machine keys)."""
+    labels = column_labels()
+    out = []
+    for row in rows:
+        if name == "summary":
+            row = {**row, "figure": figure_name(row["figure"])}
+        out.append({labels.get(key, key): value for key, value in row.items()})
+    return out
 
 
 # ---------------------------------------------------------------- the access log

@@ -5,7 +5,7 @@ registers the blueprint, so create_app() may run many times (tests).
 """
 from flask import Flask
 
-from . import api, events  # noqa: F401  (module-level API route and /board handlers)
+from . import api, events, speech  # noqa: F401  (module-level routes and /board handlers)
 from .routes import bp
 
 

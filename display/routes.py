@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, render_template, request
 from flask_babel import force_locale, gettext
 
+from web.devices import version
 from web.i18n import LANGUAGES
 
 from .board import UnknownZone, normalise_zone, reader, setting, zones
@@ -22,6 +23,7 @@ def speech_phrases() -> dict[str, dict[str, str]]:
                 "lang": SPEECH_LANG.get(code, code),
                 "call": gettext("Nummer %(number)s, bitte zu %(room)s."),
                 "recall": gettext("Erneuter Aufruf: Nummer %(number)s, bitte zu %(room)s."),
+                "room": gettext("Zimmer %(number)s"),
             }
     return phrases
 
@@ -35,8 +37,11 @@ def board_page():
         abort(404, description="unknown zone; known zones: " + ", ".join(zones(board.office)))
     from flask import current_app
 
+    from . import speech
+
     return render_template(
         "display/board.html", office=board.office, zone=zone, snapshot=board.snapshot(zone),
         history=board.history, highlight_s=setting(current_app, "board_highlight_s"),
         heartbeat_s=setting(current_app, "board_heartbeat_s"), phrases=speech_phrases(),
-        texts={"estimate": gettext("ohne Termin etwa %(min)s min")})
+        texts={"estimate": gettext("ohne Termin etwa %(min)s min")}, server_speech=speech.engine_path() is not None,
+        version=version(), logo=current_app.config.get("OFFICE_LOGO"))

@@ -63,6 +63,21 @@ def load(page: str, language: str) -> dict | None:
     if source is None:
         return None
     html = _render_markdown(source.text) if source.markdown else source.text
+    html = isolate_numbers(html)
     match = re.search(r"<h1[^>]*>(.*?)</h1>", html, re.S)
     title = re.sub(r"<[^>]+>", "", match.group(1)).strip() if match else page
     return {"title": title, "html": Markup(html), "language": source.language}
+
+
+# Phone numbers, amounts, dates and room numbers: digits with spaces, dashes, dots or slashes inside.
+NUMBERS = re.compile(r"(?<![#\w])(?:\d[\d .,/–-]*\d|\d)")
+TAG = re.compile(r"(<[^>]+>)")
+
+
+def isolate_numbers(html: str) -> str:
+    """Wrap numbers in text (never inside tags) in left-to-right isolates, so "0461 85-0000" or
+    "Zimmer 214." keep their order inside Arabic sentences."""
+    parts = TAG.split(html)
+    for index in range(0, len(parts), 2):  # even parts are text, odd ones tags
+        parts[index] = NUMBERS.sub(lambda m: f'<bdi dir="ltr">{m.group(0)}</bdi>', parts[index])
+    return "".join(parts)

@@ -6,12 +6,13 @@ import uuid
 import segno
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 from flask_limiter.errors import RateLimitExceeded
-from markupsafe import Markup
 
 from queue_core.errors import IntakeClosed, InvalidInput, NotFound, QueueError, TooEarly, UnknownCode
 from queue_core.clock import from_db
-from queue_core.schedule import hours_text
+from queue_core.schedule import hours_text, next_opening
+from web.devices import version
 from web.engine import get_engine, office
+from web.i18n import ltr
 
 from . import info, needs_step, printer
 from .common import (check_in_by_code, current_language, hours_rows, local_date, local_time, status_url,
@@ -27,21 +28,33 @@ ICONS = {"erstantrag": "new", "weiterbewilligung": "renew", "unterlagen": "docum
 
 @bp.app_context_processor
 def kiosk_context():
-    return {"idle_seconds": int(current_app.config.get("KIOSK_IDLE_SECONDS", 60)),
+    return {"idle_seconds": int(current_app.config.get("KIOSK_IDLE_SECONDS", 60)), "app_version": version(),
+            "office_logo": current_app.config.get("OFFICE_LOGO"),
             "office_timezone": office().timezone.key}
 
 
 def _page(template: str, http_status: int = 200, **context):
     engine = get_engine()
     context.setdefault("phone", engine.office.phone)
-    # Phone numbers keep their left-to-right order inside Arabic sentences.
-    context["phone_bdi"] = Markup('<bdi dir="ltr">{}</bdi>').format(context["phone"]) if context["phone"] else ""
+    context["phone_bdi"] = ltr(context["phone"])
     return render_template(template, office=engine.office, **context), http_status
 
 
 @bp.get("/")
 def start():
-    return _page("kiosk/start.html")
+    """The start screen; it offers "without appointment" only while a walk-in would be taken."""
+    engine = get_engine()
+    refused = engine.walk_ins_refused()
+    upcoming = next_opening(engine.office, engine.now()) if refused else None
+    return _page("kiosk/start.html", refused=refused,
+                 next_opening=_opening_text(engine, upcoming.start if upcoming and upcoming.start > engine.now() else None))
+
+
+def _opening_text(engine, upcoming) -> dict[str, str] | None:
+    if upcoming is None:
+        return None
+    local = upcoming.astimezone(engine.office.timezone)
+    return {"day": local_date(engine, upcoming), "time": local.strftime("%H:%M")}
 
 
 @bp.get("/termin")
@@ -55,8 +68,8 @@ def code_submit():
     engine = get_engine()
     try:
         result = check_in_by_code(engine, request.form.get("code"), current_language(), None)
-    except UnknownCode:
-        return _page("kiosk/code.html", unknown=True)
+    except UnknownCode:  # the typed code stays, so the visitor can compare it with the slip
+        return _page("kiosk/code.html", unknown=True, typed=(request.form.get("code") or "")[:40])
     except TooEarly as refusal:
         come_back = from_db(refusal.details["come_back_at"])
         starts = from_db(refusal.details["starts_at"])
@@ -119,13 +132,9 @@ def _refusal(refusal: IntakeClosed):
     engine = get_engine()
     details = refusal.details
     upcoming = from_db(details.get("next_opening")) if details.get("next_opening") else None
-    next_opening = None
-    if upcoming is not None:
-        local = upcoming.astimezone(engine.office.timezone)
-        next_opening = {"day": local_date(engine, upcoming), "time": local.strftime("%H:%M")}
     return _page("kiosk/refused.html", reason=details.get("reason", "closed"),
                  hours=hours_rows(details.get("hours") or hours_text(engine.office)),
-                 phone=details.get("phone") or engine.office.phone, next_opening=next_opening)
+                 phone=details.get("phone") or engine.office.phone, next_opening=_opening_text(engine, upcoming))
 
 
 def _ticket_or_404(token: str):
@@ -151,7 +160,7 @@ def ticket(token: str):
     # The browser prints too only when no receipt printer is printing this ticket.
     auto_print = (bool(current_app.config.get("KIOSK_AUTO_PRINT", False)) and fresh
                   and printed in (None, printer.FAILED))
-    return _page("kiosk/ticket.html", ticket=found, status=status, wait=wait_text(status["wait_range"]),
+    return _page("kiosk/ticket.html", ticket=found, room_bdi=ltr(status["room"]), status=status, wait=wait_text(status["wait_range"]),
                  qr=qr, status_url=url, late=request.args.get("late") == "1",
                  issued_date=local_date(engine, found.created_at), issued_time=local_time(engine, found.created_at),
                  auto_print=auto_print, printed=printed,
@@ -163,7 +172,8 @@ def phone(token: str):
     engine = get_engine()
     found = _ticket_or_404(token)
     status = ticket_status(engine, found)
-    return _page("kiosk/phone.html", ticket=found, status=status, wait=wait_text(status["wait_range"]))
+    return _page("kiosk/phone.html", ticket=found, status=status, wait=wait_text(status["wait_range"]),
+                 room_bdi=ltr(status["room"]))
 
 
 @bp.get("/info/<page>")

@@ -116,6 +116,18 @@ class Intake(EngineBase):
         _estimate, fits_today = walk_in_outlook(self.db, self.office, now, service, normalise_initial(initial))
         return None if fits_today else "capacity"
 
+    def walk_ins_refused(self) -> str | None:
+        """Why a walk-in of any service would be refused now ("closed", "cutoff", "capacity"), None if
+        one would be taken. Records nothing: the kiosk's start screen asks before offering the choice."""
+        now = self.now()
+        by_hours = hours_refusal(self.office, now)
+        if by_hours:
+            return by_hours
+        services = [s.key for s in self.office.services.values() if s.walk_in]
+        if services and not any(walk_in_outlook(self.db, self.office, now, key, None)[1] for key in services):
+            return "capacity"
+        return None
+
     def _intake_refusal(self, now: datetime, service: str, initial: str | None,
                         outlook: tuple[Estimate, bool]) -> tuple[IntakeClosed | None, Estimate | None]:
         by_hours = hours_refusal(self.office, now)

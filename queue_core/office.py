@@ -20,7 +20,9 @@ OFFICE_DEFAULTS: dict[str, Any] = {
     "location": "main",
     "timezone": "Europe/Berlin",
     "phone": "",
+    "address": "",
     "hours": {},
+    "booking_hours": {},
     "holidays": "DE-SH",
     "closures": [],
     "early_window_min": 10,
@@ -105,6 +107,9 @@ class Office:
     staff: Mapping[str, Caseworker] = field(default_factory=dict)
     access_log_retention_days: int = 365
     gap_fill_confidence: float = 0.9  # how sure a walk-in must be to end before the next appointment
+    # When phone bookings are offered (within the opening hours); empty: whenever the office is open.
+    booking_hours: Mapping[str, tuple[Interval, ...]] = field(default_factory=dict)
+    address: str = ""  # where the office is, for the appointment slip
 
     def service(self, key: str) -> Service:
         try:
@@ -188,6 +193,8 @@ class Office:
             appointment_prefix=str(values["appointment_prefix"]),
             walk_in_prefix=str(values["walk_in_prefix"]),
             services=services, desks=desks, staff=staff,
+            booking_hours=parse_hours(values["booking_hours"] or {}),
+            address=" ".join(str(values["address"] or "").split()),
         )
 
 

@@ -63,6 +63,18 @@ def openings(office: Office, day: date) -> list[Opening]:
             for i in intervals_of(office, day)]
 
 
+def booking_openings(office: Office, day: date) -> list[Opening]:
+    """The openings of a day in which appointments are offered: ``booking_hours`` inside the opening
+    hours (a demo office open around the clock still books like a real one), else the openings."""
+    opened = openings(office, day)
+    if not any(office.booking_hours.values()) or not opened:
+        return opened
+    bookable = [Opening(local_instant(office, day, i.start), local_instant(office, day, i.end))
+                for i in office.booking_hours.get(WEEKDAYS[day.weekday()], ())]
+    return [Opening(max(o.start, b.start), min(o.end, b.end)) for o in opened for b in bookable
+            if max(o.start, b.start) < min(o.end, b.end)]
+
+
 def opening_at(office: Office, instant: datetime) -> Opening | None:
     """The opening interval that contains the instant, if the office is open then."""
     for opening in openings(office, local_day(office, instant)):

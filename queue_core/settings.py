@@ -28,6 +28,10 @@ from .store import dumps, rows, write
 EDITABLE = ("desks", "services", "hours", "closures", "staff", "documents", "board_message")
 # Kiosk info pages: "info:<language>:<page>" → Markdown text (office_texts.info_source prefers them to the files).
 INFO_KEY = re.compile(r"info:([a-z]{2,3}):([a-z_]{1,40})")
+# The office's own texts in another language: "text:<language>" → {German text: translation}.
+TEXT_KEY = re.compile(r"text:([a-z]{2,3})")
+TEXTS_MAX = 200
+TEXT_MAX = 300
 BOARD_MESSAGE_MAX = 300
 DOCUMENT_MAX = 200
 DOCUMENTS_MAX = 30
@@ -95,7 +99,7 @@ def save(db: Database, base: Mapping[str, Any], new: Mapping[str, Any], *, actor
 
 def _check(key: str, value: Any) -> Any:
     """The value's own shape; what depends on other keys is checked by building the office."""
-    if key not in EDITABLE and not INFO_KEY.fullmatch(str(key)):
+    if key not in EDITABLE and not INFO_KEY.fullmatch(str(key)) and not TEXT_KEY.fullmatch(str(key)):
         raise InvalidInput(f"the setting {key!r} cannot be changed here", field="key")
     if value is None:
         return None
@@ -128,6 +132,14 @@ def _check(key: str, value: Any) -> Any:
     if key in ("desks", "services", "staff") and not (
             isinstance(value, list) and all(isinstance(item, dict) for item in value)):
         raise InvalidInput(f"{key} must be a list of tables", field=key)
+    if TEXT_KEY.fullmatch(key):
+        if not isinstance(value, dict) or len(value) > TEXTS_MAX or not all(
+                isinstance(k, str) and isinstance(v, str) and len(k) <= TEXT_MAX and len(v) <= TEXT_MAX
+                for k, v in value.items()):
+            raise InvalidInput(f"translations: up to {TEXTS_MAX} texts of at most {TEXT_MAX} characters",
+                               field="texts")
+        cleaned = {" ".join(k.split()): " ".join(v.split()) for k, v in value.items() if v.strip()}
+        return cleaned or None
     if INFO_KEY.fullmatch(key):
         if not isinstance(value, str) or len(value) > INFO_TEXT_MAX:
             raise InvalidInput(f"an info page may have at most {INFO_TEXT_MAX} characters", field="text")

@@ -16,7 +16,7 @@ from .absences import spans_of
 from .clock import as_utc, from_db, to_db
 from .errors import InvalidInput
 from .office import Caseworker, Office, normalise_initial
-from .schedule import local_day, openings
+from .schedule import booking_openings, local_day
 
 DEFAULT_STEP_MIN = 15
 MAX_DAYS = 31
@@ -87,7 +87,7 @@ def free_slots(db: Database, office: Office, now: datetime, service: str, staff:
     now = as_utc(now)
     caseworkers = eligible_caseworkers(office, service, staff, initial)
     first_day = local_day(office, now)
-    spans = [o for offset in range(days) for o in openings(office, first_day + timedelta(days=offset))]
+    spans = [o for offset in range(days) for o in booking_openings(office, first_day + timedelta(days=offset))]
     if not spans or not caseworkers:
         return []
     names = [c.username for c in caseworkers]

@@ -532,3 +532,27 @@ def m_issue15_needs(db: Database) -> None:
     for table in ("appointments", "tickets"):
         db.execute(f"ALTER TABLE {table} ADD COLUMN needs TEXT")
         db.execute(f"ALTER TABLE {table} ADD COLUMN interpreter TEXT")
+
+
+@migrations()
+def m013_devices(db: Database) -> None:
+    """What each kiosk, board and printer last reported (queue_core.devices); every process writes here."""
+    db.executescript(
+        """
+        CREATE TABLE IF NOT EXISTS devices (
+            id TEXT PRIMARY KEY,
+            kind TEXT NOT NULL,
+            zone TEXT,
+            language TEXT,
+            sound TEXT,
+            speech TEXT,
+            printer TEXT,
+            version TEXT,
+            process TEXT,
+            detail TEXT,
+            first_seen TEXT NOT NULL,
+            last_seen TEXT NOT NULL
+        );
+        CREATE INDEX IF NOT EXISTS devices_last_seen ON devices (last_seen);
+        """
+    )

@@ -37,7 +37,7 @@ def test_board_shows_and_chimes_a_call(live_server, browser, artifacts, tmp_path
         page.wait_for_function("() => window.boardStats.spoken.length >= 2", timeout=5_000)
         spoken = page.evaluate("window.boardStats.spoken")
         spoken_number = number.split()[0] + " " + str(int(number.split()[1]))
-        assert spoken[0] == {"lang": "de-DE", "text": f"Nummer {spoken_number}, bitte zu Zimmer 214."}
+        assert (spoken[0]["lang"], spoken[0]["text"]) == ("de-DE", f"Nummer {spoken_number}, bitte zu Zimmer 214.")
         assert spoken[1]["lang"] == "tr-TR" and spoken_number in spoken[1]["text"]
         page.screenshot(path=str(artifacts / "board-1080p.png"))
 

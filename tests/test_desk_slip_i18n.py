@@ -14,7 +14,7 @@ TEN = datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc)  # Monday 10:00 in Berli
 
 @pytest.mark.parametrize("language, expected, direction", [
     (None, "Bitte mitbringen", "ltr"), ("en", "Please bring", "ltr"), ("tr", "Lütfen yanınızda getirin", "ltr"),
-    ("ar", "يرجى إحضار", "rtl"), ("uk", "Будь ласка, візьміть із собою", "ltr"), ("da", "kl. 10:00", "ltr")])
+    ("ar", "يرجى إحضار", "rtl"), ("uk", "Будь ласка, візьміть із собою", "ltr"), ("da", 'kl. <bdi dir="ltr">10:00</bdi>', "ltr")])
 def test_the_slip_is_printed_in_the_callers_language(app, client, engine, language, expected, direction):
     booked = engine.book_appointment(service="erstantrag", starts_at=TEN, staff="abraun", language=language,
                                      documents=["Mietvertrag"])

@@ -97,10 +97,10 @@ def test_report_page_defaults_to_the_week_up_to_the_last_day_with_tickets(client
     assert "17.11.2026 – 23.11.2026" in html and html.count('<svg class="chart"') == 3
 
 
-def read_csv(response) -> list[dict[str, str]]:
+def read_csv(response, delimiter: str = ",") -> list[dict[str, str]]:
     text = response.get_data(as_text=True)
     assert text.startswith("\ufeff")
-    return list(csv.DictReader(io.StringIO(text[1:])))
+    return list(csv.DictReader(io.StringIO(text[1:]), delimiter=delimiter))
 
 
 def test_every_table_exports_as_csv_and_json(client, admin, day):
@@ -111,12 +111,18 @@ def test_every_table_exports_as_csv_and_json(client, admin, day):
         rows = read_csv(response)
         as_json = client.get(f"/reports/export?table={name}&format=json&{MONDAY_QUERY}", headers=admin).get_json()
         assert len(rows) == len(as_json[name]), name
-    services = {r["service"]: r for r in read_csv(client.get(f"/reports/export?table=by_service&format=csv&{MONDAY_QUERY}",
-                                                             headers=admin))}
+    # Plain CSV keeps the JSON's keys (for programs); csv-de is for the office's Excel: German column
+    # and figure names, semicolons, decimal comma.
+    services = {r["service"]: r for r in read_csv(client.get(
+        f"/reports/export?table=by_service&format=csv&{MONDAY_QUERY}", headers=admin))}
     assert services["notfall"]["served_walk_in"] == "3" and services["unterlagen"]["missed"] == "1"
-    summary = {r["figure"]: r["value"] for r in read_csv(client.get(f"/reports/export?table=summary&format=csv&{MONDAY_QUERY}",
-                                                                    headers=admin))}
-    assert summary["served.total"] == "8" and summary["waits.appointment.mean"] == "11.8"
+    services = {r["Anliegen (Schlüssel)"]: r for r in read_csv(client.get(
+        f"/reports/export?table=by_service&format=csv-de&{MONDAY_QUERY}", headers=admin), ";")}
+    assert services["notfall"]["bedient ohne Termin"] == "3" and services["unterlagen"]["versäumt"] == "1"
+    summary = {r["Kennzahl"]: r["Wert"] for r in read_csv(client.get(
+        f"/reports/export?table=summary&format=csv-de&{MONDAY_QUERY}", headers=admin), ";")}
+    assert summary["bedient · gesamt"] == "8" and summary["Wartezeit · mit Termin · Mittel min"] == "11,8"
+    assert not any("." in name.replace("Max.", "") for name in summary), list(summary)[:5]
     everything = client.get(f"/reports/export?table=all&format=json&{MONDAY_QUERY}", headers=admin).get_json()
     assert everything["summary"]["visits_avoided"]["total"] == 3
 

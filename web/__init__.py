@@ -53,6 +53,7 @@ def create_app(test_config: Mapping[str, Any] | None = None, *, surfaces: str = 
         import evaluation
 
         evaluation.init_app(app)
+    from . import devices  # noqa: F401  (POST /api/v1/devices, for every surface)
     from . import openapi  # noqa: F401  (its route joins the API blueprint)
 
     api.init_app(app)  # last, so the surfaces' API routes are on the blueprint when it registers

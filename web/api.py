@@ -151,5 +151,15 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(err: HTTPException):
         if not request.path.startswith("/api/"):
-            return err
+            return friendly_page(err)
         return error(err.code or 500, (err.name or "error").lower().replace(" ", "_"), err.description or "")
+
+
+def friendly_page(err: HTTPException):
+    """Pages answer an unknown address (or a refused method) in the visitor's language, never Flask's English."""
+    if err.code is None or err.code < 400 or (err.code == 404 and request.blueprint):
+        return err  # a surface's own 404 handler (e.g. the kiosk's) already answered its pages
+    from flask import current_app, render_template
+
+    office = current_app.config.get("OFFICE", {}).get("name", "")
+    return render_template("error.html", code=err.code, office_name=office), err.code

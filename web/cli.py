@@ -56,16 +56,23 @@ def init_db() -> None:
 @cli.command("demo")
 @click.option("--force", is_flag=True, help="Seed even when the database already has appointments.")
 def demo_command(force: bool) -> None:
-    """Seed the demo office (when the database is empty) and print the demo logins."""
+    """Seed the demo office (when the database is empty); print the logins and codes to try, every time."""
     engine = _engine()
-    if not force and not demo.is_empty(engine):
+    if force or demo.is_empty(engine):
+        demo.seed(engine)
+        click.echo("Demo office seeded.")
+    else:
         click.echo("The database already has appointments; demo not seeded again.")
-        click.echo(f"Demo logins (password {demo.DEMO_PASSWORD}): {demo.ADMIN}, "
-                   + ", ".join(engine.office.staff))
-        return
-    click.echo("Demo office seeded. Sign in with:")
-    for line in demo.seed(engine):
+    click.echo("Sign in at /desk with:")
+    for line in demo.login_lines(engine):
         click.echo(line)
+    codes = demo.kiosk_codes(engine)
+    if codes:
+        click.echo("Appointment codes to check in at the kiosk now:")
+        for line in codes:
+            click.echo(line)
+    else:
+        click.echo("No appointment is due within the hour; book one at /desk/booking to try the kiosk.")
 
 
 @cli.group()

@@ -26,6 +26,7 @@ APP_DEFAULTS: dict[str, Any] = {
     "BOARD_MESSAGE": "",
     "BOARD_HIGHLIGHT_S": 10,
     "BOARD_HEARTBEAT_S": 30,
+    "OFFICE_LOGO": None,
     "KIOSK_IDLE_SECONDS": 60,
     "KIOSK_TICKET_SECONDS": 60,
     "KIOSK_AUTO_PRINT": False,

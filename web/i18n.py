@@ -9,6 +9,7 @@ from pathlib import Path
 
 from flask import Flask, request, session
 from flask_babel import Babel, gettext
+from markupsafe import Markup
 
 ROOT = Path(__file__).resolve().parent.parent
 SURFACES = ("kiosk", "display", "desk", "booking_public")
@@ -74,6 +75,8 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("BABEL_DEFAULT_LOCALE", DEFAULT_LANGUAGE)
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = ";".join(translation_directories())
     babel.init_app(app, locale_selector=select_locale)
+    app.add_template_filter(ltr)
+    app.add_template_filter(office_text)
 
     @app.context_processor
     def language_context():
@@ -81,3 +84,24 @@ def init_app(app: Flask) -> None:
 
         lang = str(get_locale() or DEFAULT_LANGUAGE)
         return {"lang": lang, "direction": direction(lang), "languages": LANGUAGES}
+
+
+def ltr(text: object) -> Markup | str:
+    """Numbers, codes, phone numbers and rooms keep their left-to-right order inside Arabic sentences."""
+    return Markup('<bdi dir="ltr">{}</bdi>').format(text) if text not in (None, "") else ""
+
+
+def office_text(text: str | None, language: str | None = None) -> str:
+    """An office text (a service, a document, the address) in the visitor's language: the admin's
+    translation first, then the catalogue (the demo office's names), else the German text."""
+    from flask_babel import get_locale, gettext
+
+    from .engine import overridden
+
+    if not text:
+        return ""
+    language = language or str(get_locale() or DEFAULT_LANGUAGE)
+    if language == DEFAULT_LANGUAGE:
+        return text
+    translated = (overridden(f"text:{language}") or {}).get(text)
+    return str(translated or gettext(text))  # plain text: data is never marked safe

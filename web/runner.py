@@ -13,18 +13,43 @@ from queue_core.errors import QueueError
 MAX_CONNECTIONS = 10_000
 
 
+PAGES = {"all": [("Kiosk", "/"), ("Board", "/display"), ("Desk", "/desk"), ("Booking", "/desk/booking"),
+                 ("Appointments", "/desk/appointments"), ("Admin", "/admin"), ("Health", "/admin/health"),
+                 ("Reports", "/reports"), ("Status", "/status")],
+         "board": [("Board", "/display"), ("Status", "/status")]}
+
+
+def print_addresses(app, host: str, port: int, surfaces: str) -> None:
+    """Every page's address, and how phones reach the server (with a warning when they cannot)."""
+    base = f"http://{host}:{port}"
+    print(f"{app.config['OFFICE'].get('name', 'Terminpraxis')} — serving on {base}", flush=True)
+    for label, path in PAGES[surfaces]:
+        print(f"  {label:<13} {base}{path}", flush=True)
+    if surfaces != "all":
+        return
+    for line in phone_lines(app.config.get("KIOSK_PUBLIC_URL"), host, port):
+        print(line, flush=True)
+
+
+def phone_lines(public: str | None, host: str, port: int) -> list[str]:
+    """What `make run` says about the phone status page (the ticket's QR code)."""
+    from .public import is_loopback, lan_address
+
+    origin = public or f"http://{host}:{port}"
+    lines = [f"  Phones        {origin}/t/<ticket>  (the QR code on each ticket; KIOSK_PUBLIC_URL)"]
+    if is_loopback(origin):
+        guess = lan_address()
+        lines.append("  WARNING: phones cannot reach " + origin + " (this computer only).")
+        lines.append(f"           Start with HOST=0.0.0.0 TERMINPRAXIS_KIOSK_PUBLIC_URL=http://{guess}:{port} make run")
+    return lines
+
+
 def serve(host: str, port: int, surfaces: str) -> None:
     try:
         app = create_app(surfaces=surfaces)
     except (ConfigError, QueueError) as error:
         sys.exit(f"terminpraxis: configuration error: {getattr(error, 'message', error)}")
-    base = f"http://{host}:{port}"
-    names = {"all": ["Kiosk /", "Board /display", "Desk /desk", "Status /status"],
-             "board": ["Board /display"]}[surfaces]
-    print(f"{app.config['OFFICE'].get('name', 'Terminpraxis')} — serving on {base}", flush=True)
-    for entry in names:
-        label, path = entry.split(" ")
-        print(f"  {label:<7} {base}{path}", flush=True)
+    print_addresses(app, host, port, surfaces)
     # Held for the server's life: `terminpraxis restore` refuses while any server runs.
     try:
         in_use = hold(app.config["DATABASE"])  # noqa: F841 (open until the server ends)

@@ -1,7 +1,7 @@
 """A plain status page: the office, its hours and today's queue in numbers (no personal data)."""
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, render_template
+from flask import Blueprint, jsonify, redirect, render_template, url_for
 
 from queue_core import views
 from queue_core.schedule import hours_text, local_day
@@ -20,8 +20,16 @@ def queue_counts() -> dict[str, int]:
 @bp.get("/status")
 def status_page():
     engine = get_engine()
-    return render_template("status.html", office=engine.office, hours=hours_text(engine.office),
+    from kiosk.common import hours_rows  # the translated weekday names live with the kiosk's texts
+
+    return render_template("status.html", office=engine.office, hours=hours_rows(hours_text(engine.office)),
                            waiting=queue_counts())
+
+
+@bp.get("/favicon.ico")
+def favicon():
+    """Browsers ask for /favicon.ico whatever the page says; the icon is one SVG."""
+    return redirect(url_for("static", filename="favicon.svg"), 301)
 
 
 @bp.get("/healthz")

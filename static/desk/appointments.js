@@ -2,6 +2,7 @@
   "use strict";
   var token = document.querySelector('meta[name="csrf-token"]').content;
   var message = document.getElementById("message");
+  var texts = JSON.parse(document.getElementById("desk-texts").textContent);
   document.querySelectorAll("button[data-act]").forEach(function (button) {
     button.addEventListener("click", function () {
       fetch("/api/v1/appointments/" + button.dataset.id + "/" + button.dataset.act, {
@@ -11,10 +12,12 @@
         .then(function (res) {
           if (res.ok) {
             var row = button.closest("tr");
-            row.querySelector(".state").textContent = res.body.appointment.state;
+            var st = res.body.appointment.state;
+            row.querySelector(".state").textContent = texts.states[st] || st;
             row.querySelectorAll("button[data-act]").forEach(function (b) { b.remove(); });
           } else {
-            message.hidden = false; message.textContent = res.body.error.message;
+            message.hidden = false;
+            message.textContent = texts.errors[res.body.error.code] || res.body.error.message;
           }
         });
     });

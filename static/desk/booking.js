@@ -31,7 +31,7 @@
       res.body.slots.forEach(function (s) { (byDay[s.date] = byDay[s.date] || []).push(s); });
       Object.keys(byDay).sort().forEach(function (day) {
         var col = document.createElement("div"); col.className = "day";
-        var h = document.createElement("h3");
+        var h = document.createElement("h2");
         var d = new Date(day + "T12:00:00");
         h.textContent = DAYS[d.getDay()] + " " + day.slice(8, 10) + "." + day.slice(5, 7) + ".";
         col.appendChild(h);

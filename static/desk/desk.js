@@ -34,9 +34,13 @@
     });
     return item;
   }
-  var STATES = {booked: "gebucht", checked_in: "da", cancelled: "abgesagt", missed: "nicht gekommen",
-                by_post: "per Post", waiting: "wartet", called: "aufgerufen", serving: "im Gespräch",
-                done: "fertig", no_show: "nicht erschienen"};
+  var texts = JSON.parse($("desk-texts").textContent);
+  var STATES = texts.states;
+  function errorText(res) {  // the staff's language, never the API's English
+    var error = (res.body && res.body.error) || {};
+    return texts.errors[error.code] || error.message || "";
+  }
+  function fill(template, number) { return template.replace("%(number)s", number); }
 
   function render(s) {
     state = s;
@@ -84,7 +88,7 @@
   }
   function details(id) {
     api("GET", "/appointments/" + id).then(function (res) {
-      if (res.status !== 200) { say(res.body.error.message, true); return; }
+      if (res.status !== 200) { say(errorText(res), true); return; }
       var a = res.body.appointment, body = $("details-body"); body.textContent = "";
       [["Zeit", a.time], ["Name", a.name], ["Geburtsdatum", a.birth_date], ["Telefon", a.phone],
        ["Anliegen", a.concern], ["Notizen", a.notes], ["Mitzubringen", (a.documents || []).join(", ")],
@@ -103,18 +107,32 @@
     if (action === "next") {
       return api("POST", "/desks/" + encodeURIComponent(desk) + "/call-next").then(function (res) {
         if (res.status === 204) say("Niemand ist jetzt aufrufbar – der Grund steht darüber.");
-        else if (res.status >= 400) say(res.body.error.message, true);
+        else if (res.status >= 400) say(errorText(res), true);
         refresh();
       });
     }
     var cur = current();
     if (!cur) { say("Kein aktueller Aufruf.", true); return; }
+    $("undo-row").hidden = true;
+    // "Not shown up" ends the visit: ask once more, and offer to undo it afterwards.
+    if (action === "no-show" && confirmNoShow !== cur.id) {
+      confirmNoShow = cur.id;
+      say(texts.messages.confirm_no_show);
+      setTimeout(function () { if (confirmNoShow === cur.id) { confirmNoShow = null; say(""); } }, 8000);
+      return;
+    }
+    confirmNoShow = null;
     var body = {};
     if (action === "finish") {
       body.outcome = document.querySelector('input[name="outcome"]:checked').value;
     }
     return api("POST", "/tickets/" + cur.id + "/" + action, body).then(function (res) {
-      if (res.status >= 400) say(res.body.error.message, true);
+      if (res.status >= 400) say(errorText(res), true);
+      else if (action === "no-show") {
+        undoTicket = cur;
+        say(fill(texts.messages.no_show_done, cur.number));
+        $("undo-row").hidden = false;
+      }
       else if (action === "finish" && body.outcome === "follow_up") {
         window.location = root.dataset.bookingUrl + "?service=" + encodeURIComponent(cur.service) +
           "&staff=" + encodeURIComponent(root.dataset.user);
@@ -123,6 +141,17 @@
       refresh();
     });
   }
+  var confirmNoShow = null, undoTicket = null;
+  $("undo").addEventListener("click", function () {
+    if (!undoTicket) return;
+    var ticket = undoTicket;
+    api("POST", "/tickets/" + ticket.id + "/requeue", {}).then(function (res) {
+      $("undo-row").hidden = true;
+      undoTicket = null;
+      if (res.status >= 400) say(errorText(res), true); else say(fill(texts.messages.undone, ticket.number));
+      refresh();
+    });
+  });
   root.querySelectorAll("button[data-action]").forEach(function (b) {
     b.addEventListener("click", function () { act(b.dataset.action); });
   });
@@ -140,14 +169,14 @@
     if ($("transfer-service").value) body.service = $("transfer-service").value;
     if ($("transfer-staff").value) body.staff = $("transfer-staff").value;
     api("POST", "/tickets/" + cur.id + "/transfer", body).then(function (res) {
-      if (res.status >= 400) say(res.body.error.message, true); refresh();
+      if (res.status >= 400) say(errorText(res), true); refresh();
     });
   });
   $("override-form").addEventListener("submit", function (e) {
     e.preventDefault();
     var id = $("override-ticket").value; if (!id) return;
     api("POST", "/tickets/" + id + "/call", {desk: desk, note: $("override-note").value}).then(function (res) {
-      if (res.status >= 400) say(res.body.error.message, true); refresh();
+      if (res.status >= 400) say(errorText(res), true); refresh();
     });
   });
   $("urgent-form").addEventListener("submit", function (e) {
@@ -162,7 +191,7 @@
   $("pause-toggle").addEventListener("click", function () {
     var paused = state && state.desk_state === "paused";
     api("POST", "/desks/" + encodeURIComponent(desk) + (paused ? "/resume" : "/pause")).then(function (res) {
-      if (res.status >= 400) say(res.body.error.message, true); refresh();
+      if (res.status >= 400) say(errorText(res), true); refresh();
     });
   });
 

@@ -110,7 +110,8 @@
 
   function phrase(lang, recall, event) {
     var p = config.phrases[lang] || config.phrases.de;
-    return {lang: p.lang, text: (recall ? p.recall : p.call)
+    return {lang: p.lang, code: lang, number: event.number, room: event.room, recall: !!recall,
+      spoken: spokenNumber(event.number), text: (recall ? p.recall : p.call)
       .replace("%(number)s", spokenNumber(event.number)).replace("%(room)s", event.room || "")};
   }
 
@@ -150,6 +151,11 @@
   });
 
   function speak(lines, done) {
+    if (window.boardSpeech) {  // static/display/speech.js: browser voice or the server's rendering
+      lines.forEach(function (line) { stats.spoken.push(line); });
+      window.boardSpeech.speak(lines, done);
+      return;
+    }
     if (!window.speechSynthesis || !window.SpeechSynthesisUtterance) { done(); return; }
     var pending = lines.length;
     var timer = setTimeout(done, 15000);
@@ -169,6 +175,7 @@
   function setSound(enabled) {
     if (soundEnabled === enabled) return;
     soundEnabled = enabled;
+    root.dataset.sound = enabled ? "1" : "0";
     soundMark.hidden = enabled;
     heartbeat();
   }

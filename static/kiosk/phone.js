@@ -7,6 +7,7 @@
   var stateEl = document.getElementById("state");
   var facts = document.getElementById("facts");
   var lost = document.getElementById("connection");
+  var moved = document.getElementById("moved");
   var last = stateEl.dataset.state;
 
   function fill(template, values) {
@@ -22,11 +23,25 @@
       osc.connect(gain); gain.connect(ctx.destination); osc.start(); osc.stop(ctx.currentTime + 0.4);
     } catch (e) { /* the phone does not allow sound without a tap */ }
   }
+  function calledTo(room) {  // the room in its own left-to-right span, so "214" never flips in Arabic
+    var parts = texts.called.split("%(room)s");
+    while (stateEl.firstChild) stateEl.removeChild(stateEl.firstChild);
+    stateEl.appendChild(document.createTextNode(parts[0]));
+    var bdi = document.createElement("bdi");
+    bdi.dir = "ltr";
+    bdi.textContent = room || "";
+    stateEl.appendChild(bdi);
+    stateEl.appendChild(document.createTextNode(parts.slice(1).join("")));
+  }
   function render(s) {
+    var wasCalled = last === "called" || last === "serving";
+    // Called, then back in line (a transfer or a requeue): say so instead of silently changing.
+    if (s.state === "waiting" && wasCalled) moved.hidden = false;
+    else if (s.state !== "waiting") moved.hidden = true;
     var called = s.state === "called" || s.state === "serving";
     stateEl.dataset.state = s.state;
     if (s.state === "waiting") stateEl.textContent = texts.waiting;
-    else if (called) stateEl.textContent = fill(texts.called, { room: s.room });
+    else if (called) calledTo(s.room);
     else if (s.state === "done") stateEl.textContent = texts.done;
     else stateEl.textContent = texts.other;
     facts.hidden = s.state !== "waiting";
