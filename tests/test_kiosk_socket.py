@@ -11,6 +11,7 @@ import socketio as socketio_client
 from queue_core import Engine, Office, connect
 from queue_core.clock import SystemClock
 from web.extensions import socketio
+from web.realtime import relay
 
 from conftest import DEMO_CONFIG
 
@@ -39,8 +40,7 @@ def test_status_on_connect_and_after_changes(app, client, engine):
 
     def relay_since(seq):
         with app.app_context():
-            for event in log.since(engine.db, seq):
-                kiosk_events.push_status(event)
+            relay.dispatch(log.since(engine.db, seq))  # immediate handlers, then the line's pass
 
     seq = log.latest_seq(engine.db)
     engine.call_ticket(first["id"], "210", "abraun", "test")  # someone else is called: we move up
@@ -58,6 +58,7 @@ def test_status_on_connect_and_after_changes(app, client, engine):
     relay_since(seq)
     [called] = socket.get_received("/ticket")
     assert called["args"][0] == {**called["args"][0], "state": "called", "room": "Zimmer 214", "position": None}
+    assert called["args"][0]["seq"] == [e.seq for e in log.since(engine.db, seq) if e.kind == "called"][0]
 
     socket.emit("status", namespace="/ticket")
     assert socket.get_received("/ticket")[0]["args"][0]["state"] == "called"
@@ -95,6 +96,6 @@ def test_live_server_pushes_the_call(live_server, tmp_path):
                 break
         assert status["room"] == "Zimmer 214" and status["number"] == ticket["number"]
         assert set(status) <= {"number", "kind", "state", "position", "estimated_wait_min", "wait_range",
-                               "appointment_time", "room", "called_at"}
+                               "appointment_time", "room", "called_at", "seq"}
     finally:
         client.disconnect()

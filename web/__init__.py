@@ -16,7 +16,7 @@ def create_app(test_config: Mapping[str, Any] | None = None, *, surfaces: str = 
     config.load(app, test_config)
     engine.init_app(app)
     _import_socket_handlers(surfaces)
-    socketio.init_app(app, async_mode=app.config["ASYNC_MODE"], message_queue=app.config["MESSAGE_QUEUE"],
+    socketio.init_app(app, async_mode=app.config["ASYNC_MODE"], client_manager=_queue(app),
                       cors_allowed_origins=[])
 
     from . import api, i18n, realtime, status
@@ -37,6 +37,16 @@ def create_app(test_config: Mapping[str, Any] | None = None, *, surfaces: str = 
         reports.init_app(app)
     api.init_app(app)  # last, so the surfaces' API routes are on the blueprint when it registers
     return app
+
+
+def _queue(app: Flask):
+    """The message queue's client manager (one Redis channel per location), None without a queue."""
+    url = app.config["MESSAGE_QUEUE"]
+    if not url:
+        return None
+    from .queue import RelayQueue, channel_for
+
+    return RelayQueue(url, channel_for(app.extensions["terminpraxis"]["office"].location))
 
 
 def _import_socket_handlers(surfaces: str) -> None:

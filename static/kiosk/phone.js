@@ -8,6 +8,7 @@
   var facts = document.getElementById("facts");
   var lost = document.getElementById("connection");
   var last = stateEl.dataset.state;
+  var lastSeq = -1;  // statuses carry the log seq they are current as of; an older one is stale
 
   function fill(template, values) {
     return template.replace(/%\((\w+)\)s/g, function (_, name) { return values[name] == null ? "" : values[name]; });
@@ -23,6 +24,10 @@
     } catch (e) { /* the phone does not allow sound without a tap */ }
   }
   function render(s) {
+    if (typeof s.seq === "number") {
+      if (s.seq < lastSeq) return;
+      lastSeq = s.seq;
+    }
     var called = s.state === "called" || s.state === "serving";
     stateEl.dataset.state = s.state;
     if (s.state === "waiting") stateEl.textContent = texts.waiting;

@@ -1,0 +1,96 @@
+"""The Redis message queue as the relay needs it: failures seen, not swallowed; calls once.
+
+python-socketio's RedisManager logs a failed publish and drops it, and its listener waits up to a
+minute between reconnects. Here a failed publish raises ``QueueDown`` (the relay then keeps its
+log position and serves its own clients from the log), the listener retries twice a second and
+says whether it is subscribed, and a ``called`` message that a process already delivered (the
+new leader republishes what the old one may have sent) is dropped on arrival.
+
+Each office location has its own channel, so the locations of a city can share one Redis.
+"""
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from typing import Any
+
+import socketio
+from redis.backoff import NoBackoff
+from redis.retry import Retry
+
+logger = logging.getLogger(__name__)
+RETRY_S = 0.5
+DEDUPED = ("called",)  # must never reach a board twice; other messages are idempotent states
+
+
+class QueueDown(Exception):
+    """Publishing to the message queue failed; nothing was sent to the other processes."""
+
+
+def channel_for(location: str) -> str:
+    return f"terminpraxis:{location}"
+
+
+class RelayQueue(socketio.RedisManager):
+    """RedisManager with honest failures, quick reconnects and ``called`` delivered once."""
+
+    def __init__(self, url: str, channel: str, write_only: bool = False):
+        # One quick try: a dead queue must not stall the relay; the relay itself retries.
+        options = {"socket_connect_timeout": RETRY_S, "retry": Retry(NoBackoff(), 0)}
+        super().__init__(url, channel=channel, write_only=write_only, redis_options=options)
+        self.subscribed = False
+        self.failed = False  # a publish failed since the relay last looked
+        self.local_only = False  # queue down: emit to this process's clients only
+        self.latest_seq = 0  # the highest seq any message of this location carried (boards' heartbeat)
+        self._delivered: dict[tuple[str, str | None], int] = {}
+        self._lock = threading.Lock()
+
+    # --- publishing ------------------------------------------------------------------------
+    def _publish(self, data: Any):
+        try:
+            if not self.connected:
+                self._redis_connect()
+            return self.redis.publish(self.channel, self.json.dumps(data))
+        except Exception as error:
+            self.connected = False
+            self.failed = True
+            raise QueueDown(str(error)) from error
+
+    def emit(self, event, data, namespace=None, room=None, skip_sid=None, callback=None, to=None, **kwargs):
+        if self.local_only:
+            kwargs["ignore_queue"] = True
+        return super().emit(event, data, namespace=namespace, room=room, skip_sid=skip_sid,
+                            callback=callback, to=to, **kwargs)
+
+    def healthy(self) -> bool:
+        """This process hears the channel (so it gets what the leader publishes)."""
+        return self.subscribed
+
+    # --- receiving -------------------------------------------------------------------------
+    def _redis_listen_with_retries(self):
+        while True:
+            try:
+                self._redis_connect()
+                self.pubsub.subscribe(self.channel)
+                self.subscribed = True
+                yield from self.pubsub.listen()
+            except Exception as error:
+                if self.subscribed:
+                    logger.error("message queue lost (%s); retrying every %.1f s", error, RETRY_S)
+                self.subscribed = False
+                time.sleep(RETRY_S)
+
+    def _handle_emit(self, message: dict[str, Any]):
+        data = message.get("data")
+        payload = data[0] if isinstance(data, list) and data else None
+        seq = payload.get("seq") if isinstance(payload, dict) else None
+        if isinstance(seq, int):
+            with self._lock:
+                self.latest_seq = max(self.latest_seq, seq)
+                if message.get("event") in DEDUPED:
+                    key = (f"{message.get('namespace')}:{message.get('event')}", message.get("room"))
+                    if self._delivered.get(key, -1) >= seq:
+                        return None
+                    self._delivered[key] = seq
+        return super()._handle_emit(message)
