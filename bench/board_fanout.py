@@ -7,10 +7,11 @@ all processes). Scenarios:
 
 * ``baseline``  bare Flask-SocketIO + eventlet server that only re-emits (bench/bare_server.py);
   the call is an HTTP POST that emits.
-* ``kiosk``     run_kiosk.py; the call is committed by a desk (Engine.call_next on the shared
-  database) and reaches the boards through the relay that follows the event log.
+* ``kiosk``     run_kiosk.py; a caseworker calls through its API (call-next), the relay reads the
+  event log and the call reaches the boards.
 * ``display``   run_display.py following the database (the separate hallway process).
-* ``mq``        run_kiosk.py follows and emits through Redis; boards spread over N run_display.py.
+* ``mq``        run_kiosk.py leads and emits through Redis (calls through its API); boards spread
+  over N run_display.py.
 
 Usage: python -m bench.board_fanout [--clients 100,1000,5000] [--rounds 20] [--quick]
 """
@@ -96,19 +97,21 @@ def terminpraxis_env(db: Path, **extra: str) -> dict[str, str]:
 
 # --- board workers ----------------------------------------------------------------------------
 
-def worker(port: int, count: int, pipe) -> None:
+def worker(port: int, count: int, pipe, tokens: list[str] | None = None) -> None:
+    """``count`` boards on ``port``; with ``tokens``, phones following those tickets instead."""
     sys.path.insert(0, str(ROOT))
     from bench.wsclient import Swarm
 
     received: dict[str, list[float]] = {}
+    expect = 1 if tokens else count  # a call reaches every board, and one phone
 
     def on_event(conn, name, data, at):
-        if name == "called":
+        if name == "called" or (name == "status" and data.get("state") == "called"):
             received.setdefault(data["number"], []).append(at)
 
-    swarm = Swarm("127.0.0.1", port)
+    swarm = Swarm("127.0.0.1", port, namespace="/ticket" if tokens else "/board")
     try:
-        swarm.open(count, on_event)
+        swarm.open(count, on_event, queries=[f"token={t}" for t in tokens] if tokens else None)
     except Exception as error:  # report and stop
         pipe.send(("error", str(error)))
         return
@@ -124,17 +127,19 @@ def worker(port: int, count: int, pipe) -> None:
                 received.clear()
                 pipe.send(("flushed",))
         swarm.poll(on_event, 0.002)
-        for number in [n for n, times in received.items() if len(times) >= count]:
+        for number in [n for n, times in received.items() if len(times) >= expect]:
             pipe.send(("got", number, received.pop(number)))
     swarm.close()
 
 
 class Boards:
-    def __init__(self, ports_and_counts: list[tuple[int, int]]):
+    def __init__(self, ports_and_counts: list[tuple[int, int]], tokens: list[str] | None = None):
         self.parts = []
         for port, count in ports_and_counts:
             parent, child = mp.Pipe()
-            process = mp.Process(target=worker, args=(port, count, child), daemon=True)
+            mine = tokens[:count] if tokens else None
+            tokens = tokens[count:] if tokens else None
+            process = mp.Process(target=worker, args=(port, count, child, mine), daemon=True)
             process.start()
             self.parts.append((process, parent, count))
         for process, pipe, count in self.parts:
@@ -162,12 +167,58 @@ class Boards:
                     times += message[2]
         return times
 
+    def first(self, number: str, timeout: float = 5) -> float | None:
+        """When the first client of any part got ``number`` (one phone follows each ticket)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            for _, pipe, _ in self.parts:
+                while pipe.poll(0.002):
+                    message = pipe.recv()
+                    if message[0] == "got" and message[1] == number:
+                        return min(message[2])
+        return None
+
     def close(self) -> None:
         for process, pipe, _ in self.parts:
             pipe.send("stop")
             process.join(10)
             if process.is_alive():
                 process.terminate()
+
+
+class ApiCaller:
+    """A caseworker calling through run_kiosk.py's API, as the issue measured it."""
+
+    def __init__(self, url: str, db: Path, staff: str = "abraun"):
+        from queue_core import SystemClock, accounts, connect
+
+        self.url, self.staff = url, staff
+        conn = connect(db, "NORMAL")
+        try:
+            if accounts.get_account(conn, staff) is None:
+                accounts.add_staff(conn, staff, name=staff, role="staff", password="bench-pass-1",
+                                   now=SystemClock().now())
+            self.token = accounts.create_token(conn, staff, SystemClock().now())
+        finally:
+            conn.close()
+
+    def post(self, path: str, body: dict | None = None) -> dict:
+        import json
+
+        request = urllib.request.Request(self.url + "/api/v1" + path, data=json.dumps(body or {}).encode(),
+                                         method="POST", headers={"Content-Type": "application/json",
+                                                                 "Authorization": f"Bearer {self.token}"})
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return json.loads(response.read() or b"{}")
+
+    def call(self, desk: str = "214") -> tuple[str, int, float]:
+        """Call the next visitor; returns number, ticket id and the instant the request began."""
+        t0 = time.monotonic()
+        ticket = self.post(f"/desks/{desk}/call-next")["ticket"]
+        return ticket["number"], ticket["id"], t0
+
+    def finish(self, ticket_id: int) -> None:
+        self.post(f"/tickets/{ticket_id}/finish", {"outcome": "done"})
 
 
 # --- scenarios --------------------------------------------------------------------------------
@@ -219,6 +270,7 @@ def run(scenario: str, clients: int, rounds: int, workers: int, follow_ms: int =
         for port, count in zip(targets, per_target):
             k = max(1, round(workers * count / clients))
             shares += [(port, count // k + (i < count % k)) for i in range(k)]
+        caller = ApiCaller(servers[0].url, folder / "bench.db") if scenario in ("kiosk", "mq") else None
         began = time.monotonic()
         boards = Boards(shares)
         connect_s = time.monotonic() - began
@@ -233,17 +285,21 @@ def run(scenario: str, clients: int, rounds: int, workers: int, follow_ms: int =
                 urllib.request.urlopen(urllib.request.Request(
                     f"http://127.0.0.1:{targets[0]}/trigger?number={number.replace(' ', '+')}", method="POST"),
                     timeout=10).read()
+            elif caller:
+                number, ticket_id, t0 = caller.call()
             else:
                 call = engine.call_next("214", "abraun")
                 t0 = time.monotonic()
-                number = call.ticket.number
+                number, ticket_id = call.ticket.number, call.ticket.id
             times = boards.collect(number)
             missing += clients - len(times)
             if times:
                 deliveries += [(t - t0) * 1000 for t in times]
                 last.append((max(times) - t0) * 1000)
-            if scenario != "baseline":
-                engine.finish(call.ticket.id)
+            if caller:
+                caller.finish(ticket_id)
+            elif scenario != "baseline":
+                engine.finish(ticket_id)
             # let the finish update drain; the jitter makes calls land at random phases of the relay's poll
             time.sleep((0.4 if clients <= 1000 else 1.0) + random.random() * 0.1)
         rss = [s.rss_mb() for s in servers]
