@@ -59,6 +59,9 @@ class RelayQueue(socketio.RedisManager):
 
     def emit(self, event, data, namespace=None, room=None, skip_sid=None, callback=None, to=None, **kwargs):
         if self.local_only:
+            # Remembered like a message from the queue, so the leader's repeat after the outage is dropped.
+            if not self._fresh(event, data, namespace or "/", to or room):
+                return None
             kwargs["ignore_queue"] = True
         return super().emit(event, data, namespace=namespace, room=room, skip_sid=skip_sid,
                             callback=callback, to=to, **kwargs)
@@ -84,13 +87,21 @@ class RelayQueue(socketio.RedisManager):
     def _handle_emit(self, message: dict[str, Any]):
         data = message.get("data")
         payload = data[0] if isinstance(data, list) and data else None
-        seq = payload.get("seq") if isinstance(payload, dict) else None
-        if isinstance(seq, int):
-            with self._lock:
-                self.latest_seq = max(self.latest_seq, seq)
-                if message.get("event") in DEDUPED:
-                    key = (f"{message.get('namespace')}:{message.get('event')}", message.get("room"))
-                    if self._delivered.get(key, -1) >= seq:
-                        return None
-                    self._delivered[key] = seq
+        if not self._fresh(message.get("event"), payload, message.get("namespace"), message.get("room")):
+            return None
         return super()._handle_emit(message)
+
+    def _fresh(self, event: str | None, payload: Any, namespace: str | None, room: str | None) -> bool:
+        """Note the message's seq; False for a ``called`` this process has already delivered."""
+        seq = payload.get("seq") if isinstance(payload, dict) else None
+        if not isinstance(seq, int):
+            return True
+        with self._lock:
+            self.latest_seq = max(self.latest_seq, seq)
+            if event not in DEDUPED:
+                return True
+            key = (f"{namespace}:{event}", room)
+            if self._delivered.get(key, -1) >= seq:
+                return False
+            self._delivered[key] = seq
+            return True
