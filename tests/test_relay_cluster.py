@@ -146,3 +146,57 @@ def test_redis_outage_loses_no_call(live_server, queue, boards, tmp_path):
             assert calls_heard(board, [later]) == [later]
     finally:
         desk.close()
+
+
+def test_board_server_without_the_database(live_server, queue, tmp_path):
+    """run_display.py with no database path at all, started in an empty folder: snapshots from
+    run_kiosk.py over HTTP, a call arrives on its board through Redis, and no file appears."""
+    import os
+    import sys
+
+    from board_helpers import ApiDesk
+    from conftest import DEMO_CONFIG, ROOT, server_env
+
+    kiosk = live_server("run_kiosk.py", TERMINPRAXIS_MESSAGE_QUEUE=queue.url)
+    leader_among([kiosk])
+    desk = ApiDesk(kiosk.url, tmp_path / "live.db")
+    first, _ = desk.call()
+    elsewhere = tmp_path / "other-host"
+    elsewhere.mkdir()
+    env = {k: v for k, v in server_env(tmp_path / "unused.db").items() if k != "TERMINPRAXIS_DATABASE"}
+    env.update(TERMINPRAXIS_CONFIG=str(DEMO_CONFIG), TERMINPRAXIS_MESSAGE_QUEUE=queue.url,
+               TERMINPRAXIS_BOARD_UPSTREAM=kiosk.url)
+    port = free_port()
+    log = open(tmp_path / "display.log", "wb")
+    display = subprocess.Popen([sys.executable, str(ROOT / "run_display.py"), "--port", str(port)],
+                               cwd=elsewhere, env=env, stdout=log, stderr=subprocess.STDOUT)
+    board = None
+    try:
+        url = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 20
+        while True:
+            assert display.poll() is None, (tmp_path / "display.log").read_text()
+            try:
+                import urllib.request
+
+                with urllib.request.urlopen(url + "/healthz", timeout=1) as response:
+                    if b'"queue":true' in response.read().replace(b" ", b""):
+                        break
+            except OSError:
+                pass
+            assert time.monotonic() < deadline, "run_display.py did not come up"
+            time.sleep(0.1)
+        board = BoardClient(url).connect()
+        _, snapshot, _ = board.next("snapshot")
+        assert snapshot["called"][0]["number"] == first  # from the main server
+        number, _ = desk.call(language="tr")
+        event, _, _ = board.until_called(number)
+        assert event["room"] == "Zimmer 214" and event["language"] == "tr"
+        ack = board.sio.call("heartbeat", {"seq": event["seq"]}, namespace="/board", timeout=5)
+        assert ack["seq"] >= event["seq"]
+        assert list(elsewhere.iterdir()) == [] and not os.path.exists(ROOT / "instance" / "unused.db")
+    finally:
+        if board:
+            board.close()
+        display.terminate()
+        display.wait(10)

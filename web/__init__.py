@@ -14,6 +14,8 @@ def create_app(test_config: Mapping[str, Any] | None = None, *, surfaces: str = 
     app = Flask(__name__, template_folder="../templates", static_folder="../static",
                 instance_relative_config=True)
     config.load(app, test_config)
+    if app.config.get("BOARD_UPSTREAM") and (surfaces != "board" or not app.config["MESSAGE_QUEUE"]):
+        raise config.ConfigError("board_upstream is for run_display.py with a message_queue (events come through it)")
     engine.init_app(app)
     _import_socket_handlers(surfaces)
     socketio.init_app(app, async_mode=app.config["ASYNC_MODE"], client_manager=_queue(app),
@@ -22,7 +24,8 @@ def create_app(test_config: Mapping[str, Any] | None = None, *, surfaces: str = 
     from . import api, i18n, realtime, status
     i18n.init_app(app)
     realtime.init_app(app)
-    app.register_blueprint(status.bp)
+    if not app.config.get("BOARD_UPSTREAM"):  # a board server without the database has its own /healthz
+        app.register_blueprint(status.bp)
 
     import display
     display.init_app(app)

@@ -38,10 +38,22 @@ logger = logging.getLogger(__name__)
 def run(relay, app: Flask) -> None:
     """The relay's background task."""
     manager = socketio.server.manager
-    if isinstance(manager, RelayQueue):
+    if app.config.get("BOARD_UPSTREAM"):  # no database: events only through the queue
+        listen(manager)
+        relay.role = "upstream"
+        print(f"  Events  from the message queue; snapshots from {app.config['BOARD_UPSTREAM']}", flush=True)
+    elif isinstance(manager, RelayQueue):
         Follower(relay, app, manager).loop()
     else:
         single(relay, app)
+
+
+def listen(manager) -> None:
+    """Subscribe to the queue now, not when the first client connects (python-socketio's default)."""
+    server = socketio.server
+    if not server.manager_initialized:
+        server.manager_initialized = True
+        manager.initialize()
 
 
 def _dispatch(relay, app: Flask, engine, batch: list[Event], stop_on_failure: RelayQueue | None = None) -> int:
@@ -132,10 +144,7 @@ class Follower:
         self.local = False
 
     def loop(self) -> None:
-        server = socketio.server
-        if not server.manager_initialized:  # start listening now, not at the first client
-            server.manager_initialized = True
-            server.manager.initialize()
+        listen(self.queue)
         self.relay.role = "standby"
         deadline = time.monotonic() + 2  # give the listener its first subscription before judging the queue
         while not self.queue.subscribed and time.monotonic() < deadline:
