@@ -102,6 +102,17 @@ def assert_chained(seen: list[tuple[str, dict[str, Any]]], snapshot_seq: int) ->
     return after
 
 
+# The socket tests run the real servers in both supported async modes (eventlet is the default).
+ASYNC_MODES = ("eventlet", "gevent")
+
+
+def in_async_mode(live_server, mode: str):
+    """``live_server`` whose servers run in ``mode``."""
+    def start(script: str = "run_kiosk.py", **env: str):
+        return live_server(script, TERMINPRAXIS_ASYNC_MODE=mode, **env)
+    return start
+
+
 def private_strings() -> dict[str, str]:
     """Personal data of a visitor that must never reach a public surface."""
     return {"name": "Zoë Geheimname-Testfall", "birth_date": "1961-04-17", "phone": "0171 5550199",

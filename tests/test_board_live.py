@@ -6,9 +6,14 @@ import time
 
 import pytest
 
-from board_helpers import ApiDesk, BoardClient, Desk, assert_chained
+from board_helpers import ASYNC_MODES, ApiDesk, BoardClient, Desk, assert_chained, in_async_mode
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
+
+
+@pytest.fixture(params=ASYNC_MODES)
+def live_server(live_server, request):
+    return in_async_mode(live_server, request.param)
 
 
 @pytest.fixture

@@ -6,6 +6,7 @@ import queue
 import tomllib
 import urllib.request
 
+import pytest
 import socketio as socketio_client
 
 from queue_core import Engine, Office, connect
@@ -13,6 +14,7 @@ from queue_core.clock import SystemClock
 from web.extensions import socketio
 from web.realtime import relay
 
+from board_helpers import ASYNC_MODES, in_async_mode
 from conftest import DEMO_CONFIG
 
 
@@ -66,8 +68,9 @@ def test_status_on_connect_and_after_changes(app, client, engine):
     assert second["token"] not in kiosk_events._followers
 
 
-def test_live_server_pushes_the_call(live_server, tmp_path):
-    server = live_server("run_kiosk.py")
+@pytest.mark.parametrize("mode", ASYNC_MODES)
+def test_live_server_pushes_the_call(live_server, tmp_path, mode):
+    server = in_async_mode(live_server, mode)("run_kiosk.py")
     request = urllib.request.Request(server.url + "/api/v1/check-in", method="POST",
                                      data=json.dumps({"walk_in": {"service": "notfall"}}).encode(),
                                      headers={"Content-Type": "application/json"})

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from board_helpers import BoardClient, Desk
+from board_helpers import ASYNC_MODES, BoardClient, Desk
 from conftest import free_port
 
 pytestmark = [pytest.mark.filterwarnings("ignore::DeprecationWarning"),
@@ -124,8 +124,9 @@ def test_killed_leader_is_replaced_and_every_call_arrives_once(live_server, queu
         desk.close()
 
 
-def test_redis_outage_loses_no_call(live_server, queue, boards, tmp_path):
-    env = {"TERMINPRAXIS_MESSAGE_QUEUE": queue.url}
+@pytest.mark.parametrize("mode", ASYNC_MODES)
+def test_redis_outage_loses_no_call(live_server, queue, boards, tmp_path, mode):
+    env = {"TERMINPRAXIS_MESSAGE_QUEUE": queue.url, "TERMINPRAXIS_ASYNC_MODE": mode}
     servers = [live_server("run_kiosk.py", **env), live_server("run_kiosk.py", **env)]
     leader_among(servers)
     on_each = [boards(s.url) for s in servers]
