@@ -5,7 +5,7 @@ import importlib
 import sys
 
 # Each module exposes main(); add new ones here.
-MODULES = ["bench.engine", "bench.board_fanout"]
+MODULES = ["bench.engine", "bench.board_fanout", "bench.live_room"]
 
 
 def main() -> None:

@@ -235,7 +235,7 @@ def prepare_database(folder: Path, walk_ins: int):
 
 
 def run(scenario: str, clients: int, rounds: int, workers: int, follow_ms: int = 50, displays: int = 2,
-        mq_url: str | None = None) -> dict:
+        mq_url: str | None = None, mode: str = "eventlet") -> dict:
     folder = Path(tempfile.mkdtemp(prefix="terminpraxis-bench-"))
     servers: list[Server] = []
     engine = None
@@ -244,12 +244,13 @@ def run(scenario: str, clients: int, rounds: int, workers: int, follow_ms: int =
         python = sys.executable
         if scenario == "baseline":
             port = free_port()
-            servers.append(Server([python, "bench/bare_server.py", "--port", str(port)], dict(os.environ), port,
-                                  folder / "bare.log"))
+            servers.append(Server([python, "bench/bare_server.py", "--port", str(port)],
+                                  {**os.environ, "TERMINPRAXIS_ASYNC_MODE": mode}, port, folder / "bare.log"))
             targets = [port]
         else:
             engine = prepare_database(folder, rounds + 2)
-            env = terminpraxis_env(folder / "bench.db", TERMINPRAXIS_DISPLAY_FOLLOW_INTERVAL_MS=str(follow_ms))
+            env = terminpraxis_env(folder / "bench.db", TERMINPRAXIS_DISPLAY_FOLLOW_INTERVAL_MS=str(follow_ms),
+                                   TERMINPRAXIS_ASYNC_MODE=mode)
             if scenario == "kiosk":
                 scripts = ["run_kiosk.py"]
             elif scenario == "display":
@@ -306,7 +307,8 @@ def run(scenario: str, clients: int, rounds: int, workers: int, follow_ms: int =
         return {"scenario": scenario, "clients": clients, "rounds": rounds, "connect_s": connect_s,
                 "p50": percentile(deliveries, 50), "p99": percentile(deliveries, 99),
                 "all_p50": percentile(last, 50), "all_p99": percentile(last, 99), "missing": missing,
-                "servers": len(servers), "rss_mb": sum(rss), "follow_ms": follow_ms if scenario != "baseline" else None}
+                "servers": len(servers), "rss_mb": sum(rss), "follow_ms": follow_ms if scenario != "baseline" else None,
+                "mode": mode}
     finally:
         if boards:
             boards.close()
@@ -325,7 +327,7 @@ def table(results: list[dict]) -> str:
     lines = ["| server | boards | delivery p50 / p99 ms | all received p50 / p99 ms | missed | connect s | RSS MB |",
              "|---|---:|---:|---:|---:|---:|---:|"]
     for r in results:
-        label = LABELS[r["scenario"]].format(n=r["servers"] - 1)
+        label = LABELS[r["scenario"]].format(n=r["servers"] - 1) + f", {r.get('mode', 'eventlet')}"
         if r.get("follow_ms") is not None:
             label += f", poll {r['follow_ms']} ms"
         if "error" in r:
@@ -341,9 +343,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--clients", default="100,1000,5000")
     parser.add_argument("--rounds", type=int, default=20)
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--follow-ms", type=int, default=50,
-                        help="the relay's poll interval (DISPLAY_FOLLOW_INTERVAL_MS; shipped default 50)")
+    parser.add_argument("--follow-ms", type=int, default=20,
+                        help="the relay's poll interval (DISPLAY_FOLLOW_INTERVAL_MS; shipped default 20)")
     parser.add_argument("--scenarios", default="baseline,kiosk,display,mq")
+    parser.add_argument("--modes", default="eventlet,gevent", help="async modes to compare")
     parser.add_argument("--mq", default=os.environ.get("TERMINPRAXIS_BENCH_REDIS_URL") or os.environ.get("TERMINPRAXIS_TEST_REDIS_URL", ""),
                         help="redis:// URL for the message-queue scenario (skipped without)")
     args = parser.parse_args(argv or [])
@@ -356,15 +359,16 @@ def main(argv: list[str] | None = None) -> None:
         for scenario in scenarios:
             if scenario == "display" and count != counts[0]:
                 continue  # the follow latency is measured once, at the smallest size
-            if scenario == "mq" and (not args.mq or count < 1000):
+            if scenario == "mq" and (not args.mq or count < 5000):
                 continue
-            plan.append((scenario, count))
-    for scenario, count in plan:
+            plan += [(scenario, count, mode) for mode in args.modes.split(",")]
+    for scenario, count, mode in plan:
         rounds = args.rounds if count <= 1000 else max(5, args.rounds // 2)
         try:
-            result = run(scenario, count, rounds, args.workers, follow_ms=args.follow_ms, mq_url=args.mq or None)
+            result = run(scenario, count, rounds, args.workers, follow_ms=args.follow_ms, mq_url=args.mq or None,
+                         mode=mode)
         except Exception as error:
-            result = {"scenario": scenario, "clients": count, "error": str(error)[:80], "servers": 1}
+            result = {"scenario": scenario, "clients": count, "error": str(error)[:80], "servers": 1, "mode": mode}
         results.append(result)
         print(table([result]).splitlines()[-1], flush=True)
     print()

@@ -34,6 +34,7 @@ _last_sent: dict[str, tuple[int, dict]] = {}  # token → (seq, status) last pus
 _touched: set[int] = set()  # tickets whose events came since the last pass
 CALL_KINDS = ("called", "recalled")
 LINE_INTERVAL_S = 0.5  # the line's positions and estimates: at most twice a second
+YIELD_S = 0.0005
 
 
 def _token(auth) -> str | None:
@@ -134,7 +135,9 @@ def push_line(seq: int) -> None:
         _send(ticket.token, ticket_status(engine, ticket, estimate), seq)
         if ticket.state not in WAITING_STATES and ticket.token not in _followers:
             _last_sent.pop(ticket.token, None)  # it left the line: nothing more to follow here
-        socketio.sleep(0)  # a call that arrives now goes out before the rest of the line
+        # A call that arrives now goes out before the rest of the line. Not sleep(0): gevent does
+        # not poll the network for it, so the caseworker's request would wait for the whole pass.
+        socketio.sleep(YIELD_S)
 
 
 def _send(token: str, status: dict, seq: int) -> None:
