@@ -100,7 +100,7 @@ def push_status(event: Event) -> None:
     called visitor's phone at once; everyone's positions follow in one coalesced pass."""
     if event.ticket_id is None and not event.kind.startswith("desk"):
         return
-    if event.ticket_id is not None:
+    if event.ticket_id is not None and _whole_line():
         with _lock:
             _touched.add(event.ticket_id)
     if event.kind in CALL_KINDS and event.ticket_id is not None:

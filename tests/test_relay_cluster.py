@@ -201,3 +201,18 @@ def test_board_server_without_the_database(live_server, queue, tmp_path):
             board.close()
         display.terminate()
         display.wait(10)
+
+
+def test_board_upstream_needs_a_queue_and_a_board_server(tmp_path):
+    from web import create_app
+    from web.config import ConfigError
+
+    from conftest import DEMO_CONFIG
+
+    base = {"TESTING": True, "CONFIG": str(DEMO_CONFIG), "ASYNC_MODE": "threading",
+            "BOARD_UPSTREAM": "http://127.0.0.1:5000", "DATABASE": str(tmp_path / "never.db")}
+    with pytest.raises(ConfigError, match="message_queue"):
+        create_app(base, surfaces="board")
+    with pytest.raises(ConfigError):
+        create_app({**base, "MESSAGE_QUEUE": "redis://127.0.0.1:1"}, surfaces="all")
+    assert not (tmp_path / "never.db").exists()
