@@ -32,6 +32,7 @@ from .queue import RelayQueue
 
 LEASE_TTL_S = 1.0
 RENEW_S = 0.25
+LOCAL_MIN_S = 1.0  # once the queue failed, serve from the log at least this long before trying it again
 logger = logging.getLogger(__name__)
 
 
@@ -142,6 +143,7 @@ class Follower:
         self.next_lease = 0.0
         self.published = 0
         self.local = False
+        self.local_since = 0.0
 
     def loop(self) -> None:
         listen(self.queue)
@@ -187,6 +189,8 @@ class Follower:
             print(f"  Events  this process leads {self.location} from seq {got.seq}", flush=True)
 
     def _healthy(self) -> bool:
+        if self.local:  # try the queue again once it is heard, but not more than once a second
+            return self.queue.healthy() and time.monotonic() - self.local_since > LOCAL_MIN_S
         return self.queue.healthy() and not self.queue.failed
 
     def _step(self) -> list[Event]:
@@ -221,6 +225,7 @@ class Follower:
     def _enter_local(self) -> None:
         """The queue is down: serve this process's own clients from the log."""
         self.local = True
+        self.local_since = time.monotonic()
         self.queue.local_only = True
         if self.leading:
             start = self.published

@@ -1,8 +1,9 @@
 """The Redis message queue as the relay needs it: failures seen, not swallowed; calls once.
 
 python-socketio's RedisManager logs a failed publish and drops it, and its listener waits up to a
-minute between reconnects. Here a failed publish raises ``QueueDown`` (the relay then keeps its
-log position and serves its own clients from the log), the listener retries twice a second and
+minute between reconnects. Here a failed publish is noted in ``failed`` (the relay then keeps its
+log position and serves its own clients from the log), a message to a client of this process
+does not go through Redis at all, the listener retries twice a second and
 says whether it is subscribed, and a ``called`` message that a process already delivered (the
 new leader republishes what the old one may have sent) is dropped on arrival.
 
@@ -22,10 +23,6 @@ from redis.retry import Retry
 logger = logging.getLogger(__name__)
 RETRY_S = 0.5
 DEDUPED = ("called",)  # must never reach a board twice; other messages are idempotent states
-
-
-class QueueDown(Exception):
-    """Publishing to the message queue failed; nothing was sent to the other processes."""
 
 
 def channel_for(location: str) -> str:
@@ -48,19 +45,27 @@ class RelayQueue(socketio.RedisManager):
 
     # --- publishing ------------------------------------------------------------------------
     def _publish(self, data: Any):
+        """One try; a failure is noted for the relay (which then serves from the log), not raised:
+        the message was already handed to this process's own clients."""
         try:
             if not self.connected:
                 self._redis_connect()
             return self.redis.publish(self.channel, self.json.dumps(data))
         except Exception as error:
             self.connected = False
+            if not self.failed:
+                logger.error("message queue: publish failed (%s); serving from the log", error)
             self.failed = True
-            raise QueueDown(str(error)) from error
+            return None
 
     def emit(self, event, data, namespace=None, room=None, skip_sid=None, callback=None, to=None, **kwargs):
-        if self.local_only:
+        target = to or room
+        if isinstance(target, str) and (self.is_connected(target, namespace or "/")
+                                        or self.is_pre_connected(target, namespace or "/")):
+            kwargs["ignore_queue"] = True  # a client of this process (a snapshot on connect): no need for Redis
+        elif self.local_only:
             # Remembered like a message from the queue, so the leader's repeat after the outage is dropped.
-            if not self._fresh(event, data, namespace or "/", to or room):
+            if not self._fresh(event, data, namespace or "/", target):
                 return None
             kwargs["ignore_queue"] = True
         return super().emit(event, data, namespace=namespace, room=room, skip_sid=skip_sid,
