@@ -129,8 +129,16 @@ class Chains:
         return prev
 
 
-chains = Chains()
-relay.on_reset(chains.reset)
+def chains(app=None) -> Chains:
+    """The chains of this app (one per process in production; tests build many apps)."""
+    app = app or current_app._get_current_object()
+    return app.extensions.setdefault("terminpraxis_board", {}).setdefault("chains", Chains())
+
+
+@relay.on_reset
+def _new_chains(seq: int) -> None:
+    if relay._app is not None:
+        chains(relay._app).reset(seq)
 
 
 def call_payload(event: Event) -> dict[str, Any]:
@@ -151,7 +159,7 @@ def on_event(event: Event) -> None:
     if event.location == board.office.location and event.kind == "settings_changed":
         # board text, rooms or zones changed in /admin: the full state, at once
         for zone in [None, *zones(board.office)]:
-            chains.link(room_name(zone), event.seq)
+            chains().link(room_name(zone), event.seq)
             socketio.emit("snapshot", board.snapshot(zone), namespace=NAMESPACE, to=room_name(zone))
         return
     if event.location == board.office.location and event.kind in CALL_KINDS:
@@ -160,7 +168,7 @@ def on_event(event: Event) -> None:
         for zone in [None, *zones(board.office)]:
             if zone is None or zone == call_zone:
                 room = room_name(zone)
-                socketio.emit("called", {**call, "prev": chains.link(room, event.seq)}, namespace=NAMESPACE,
+                socketio.emit("called", {**call, "prev": chains().link(room, event.seq)}, namespace=NAMESPACE,
                               to=room)
     relay.later(push_update, UPDATE_INTERVAL_S)
 
@@ -170,7 +178,7 @@ def push_update(seq: int) -> None:
     board = reader(current_app._get_current_object())
     counts = board.counts()
     for room in board_rooms(board.office):
-        socketio.emit("update", {"seq": seq, "prev": chains.link(room, seq), **counts}, namespace=NAMESPACE,
+        socketio.emit("update", {"seq": seq, "prev": chains().link(room, seq), **counts}, namespace=NAMESPACE,
                       to=room)
 
 
