@@ -47,7 +47,7 @@ class Relay:
     handlers: list[Handler] = field(default_factory=list)
     seq: int = 0  # the last event handed to the handlers
     running: bool = False
-    role: str = "off"  # off | single | leader | standby | local (queue down) — for /healthz and tests
+    role: str = "off"  # off | single | leader | standby | local (queue down) | upstream; a standby runs no jobs
     jobs: dict[Job, Later] = field(default_factory=dict)
     resets: list[Callable[[int], None]] = field(default_factory=list)
     _wake: Any = None
