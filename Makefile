@@ -7,19 +7,33 @@ PORT ?= 5000
 export TERMINPRAXIS_CONFIG ?= config/demo-office.toml
 export TERMINPRAXIS_DATABASE ?= instance/terminpraxis.db
 
-.PHONY: run test bench setup assets test-tools translations lock clean screenshots
+.PHONY: run test bench setup assets test-tools translations lock clean screenshots cluster cluster-tools
 
 run: setup
 	$(BIN)/terminpraxis init-db
 	$(BIN)/terminpraxis demo
 	$(BIN)/python run_kiosk.py --host $(HOST) --port $(PORT)
 
-test: setup test-tools
+test: setup test-tools cluster-tools
 	bash tools/with-redis.sh $(BIN)/python -m pytest -q
 
 # The README's pictures (docs/screenshots/*.png), taken by a browser test against the demo office.
 screenshots: setup test-tools
 	TERMINPRAXIS_SCREENSHOTS=docs/screenshots $(BIN)/python -m pytest -q tests/test_screenshots.py
+
+# A big office on one host: Redis, PROCESSES × run_kiosk.py on one database, nginx in front
+# (ports printed; Ctrl-C stops everything). docs/deployment.md explains it.
+PROCESSES ?= 3
+CLUSTER_PORT ?= 8080
+cluster: setup cluster-tools
+	$(BIN)/terminpraxis init-db
+	$(BIN)/terminpraxis demo
+	PROCESSES=$(PROCESSES) CLUSTER_PORT=$(CLUSTER_PORT) HOST=$(HOST) $(BIN)/python tools/cluster.py
+
+cluster-tools:
+	@if ! command -v redis-server >/dev/null || [ ! -x /usr/sbin/nginx ]; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server nginx >/dev/null; \
+	fi
 
 # Benchmarks (never part of `make test`); the board fan-out's message-queue row needs a throw-away Redis.
 bench: setup

@@ -1,8 +1,10 @@
 """Start a board-only server (own port) that follows the main server's events.
 
 Without a message queue it follows the shared database's event log itself. With
-TERMINPRAXIS_MESSAGE_QUEUE=redis://… set, the main server (run_kiosk.py) follows the log and its
-emits reach this process's boards through the queue; this process only answers snapshots.
+TERMINPRAXIS_MESSAGE_QUEUE=redis://… set, a run_kiosk.py leads and its emits reach this process's
+boards through the queue; this process stands by (it serves its boards from the log only while
+the queue is down). With TERMINPRAXIS_BOARD_UPSTREAM=http://main-server:5000 as well it needs no
+database at all: snapshots come from the main server over HTTP (another floor or building).
 """
 import argparse
 import os
@@ -13,14 +15,12 @@ parser.add_argument("--port", type=int, default=int(os.environ.get("TERMINPRAXIS
 args = parser.parse_args()
 
 if os.environ.get("TERMINPRAXIS_MESSAGE_QUEUE"):
-    # Only one process may follow the log and emit; with a queue that is run_kiosk.py.
+    # With a queue a run_kiosk.py leads: it has the phone and desk handlers as well; this one stands by.
     os.environ.setdefault("TERMINPRAXIS_RELAY_FOLLOW", "false")
 
-if os.environ.get("TERMINPRAXIS_ASYNC_MODE", "eventlet") == "eventlet":
-    # Must run before Flask and Flask-SocketIO are imported.
-    import eventlet
+import patch_async  # noqa: E402  (stdlib only: it must patch before Flask is imported)
 
-    eventlet.monkey_patch()
+patch_async.patch()
 
 from web.runner import serve  # noqa: E402
 

@@ -7,11 +7,9 @@ parser.add_argument("--host", default=os.environ.get("TERMINPRAXIS_HOST", "127.0
 parser.add_argument("--port", type=int, default=int(os.environ.get("TERMINPRAXIS_PORT", "5000")))
 args = parser.parse_args()
 
-if os.environ.get("TERMINPRAXIS_ASYNC_MODE", "eventlet") == "eventlet":
-    # Must run before Flask and Flask-SocketIO are imported.
-    import eventlet
+import patch_async  # noqa: E402  (stdlib only: it must patch before Flask is imported)
 
-    eventlet.monkey_patch()
+patch_async.patch()
 
 from web.runner import serve  # noqa: E402
 

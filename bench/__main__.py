@@ -5,8 +5,8 @@ import importlib
 import sys
 
 # Each module exposes main(); add new ones here.
-MODULES = ["bench.engine", "bench.board_fanout", "bench.hardening", "bench.notices", "bench.queue_promise",
-           "bench.operations", "bench.speech"]
+MODULES = ["bench.engine", "bench.board_fanout", "bench.live_room", "bench.hardening", "bench.notices",
+           "bench.queue_promise", "bench.operations", "bench.speech"]
 
 
 def main() -> None:

@@ -1,10 +1,15 @@
-"""The baseline: a bare Flask-SocketIO + eventlet server that only re-emits (no database, no app).
+"""The baseline: a bare Flask-SocketIO server that only re-emits (no database, no app).
 
-POST /trigger?number=… emits ``called`` to every /board client. Started by bench/board_fanout.py.
+POST /trigger?number=… emits ``called`` to every /board client. Started by bench/board_fanout.py,
+in the async mode of TERMINPRAXIS_ASYNC_MODE (eventlet by default, or gevent), like the product.
 """
-import eventlet
+import os
+import sys
 
-eventlet.monkey_patch()
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+import patch_async  # noqa: E402
+
+MODE = patch_async.patch()
 
 import argparse  # noqa: E402
 
@@ -16,7 +21,7 @@ parser.add_argument("--port", type=int, required=True)
 args = parser.parse_args()
 
 app = Flask(__name__)
-socketio = SocketIO(app, async_mode="eventlet")
+socketio = SocketIO(app, async_mode=MODE)
 seq = 0
 
 
@@ -38,4 +43,5 @@ def trigger():
     return jsonify({"seq": seq})
 
 
-socketio.run(app, host="127.0.0.1", port=args.port, log_output=False, max_size=20_000)
+socketio.run(app, host="127.0.0.1", port=args.port, log_output=False,
+             **({"max_size": 20_000} if MODE == "eventlet" else {}))

@@ -7,10 +7,11 @@ all processes). Scenarios:
 
 * ``baseline``  bare Flask-SocketIO + eventlet server that only re-emits (bench/bare_server.py);
   the call is an HTTP POST that emits.
-* ``kiosk``     run_kiosk.py; the call is committed by a desk (Engine.call_next on the shared
-  database) and reaches the boards through the relay that follows the event log.
+* ``kiosk``     run_kiosk.py; a caseworker calls through its API (call-next), the relay reads the
+  event log and the call reaches the boards.
 * ``display``   run_display.py following the database (the separate hallway process).
-* ``mq``        run_kiosk.py follows and emits through Redis; boards spread over N run_display.py.
+* ``mq``        run_kiosk.py leads and emits through Redis (calls through its API); boards spread
+  over N run_display.py.
 
 Usage: python -m bench.board_fanout [--clients 100,1000,5000] [--rounds 20] [--quick]
 """
@@ -22,7 +23,6 @@ import os
 import random
 import shutil
 import socket
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -96,19 +96,21 @@ def terminpraxis_env(db: Path, **extra: str) -> dict[str, str]:
 
 # --- board workers ----------------------------------------------------------------------------
 
-def worker(port: int, count: int, pipe) -> None:
+def worker(port: int, count: int, pipe, tokens: list[str] | None = None) -> None:
+    """``count`` boards on ``port``; with ``tokens``, phones following those tickets instead."""
     sys.path.insert(0, str(ROOT))
     from bench.wsclient import Swarm
 
     received: dict[str, list[float]] = {}
+    expect = 1 if tokens else count  # a call reaches every board, and one phone
 
     def on_event(conn, name, data, at):
-        if name == "called":
+        if name == "called" or (name == "status" and data.get("state") == "called"):
             received.setdefault(data["number"], []).append(at)
 
-    swarm = Swarm("127.0.0.1", port)
+    swarm = Swarm("127.0.0.1", port, namespace="/ticket" if tokens else "/board")
     try:
-        swarm.open(count, on_event)
+        swarm.open(count, on_event, queries=[f"token={t}" for t in tokens] if tokens else None)
     except Exception as error:  # report and stop
         pipe.send(("error", str(error)))
         return
@@ -124,17 +126,19 @@ def worker(port: int, count: int, pipe) -> None:
                 received.clear()
                 pipe.send(("flushed",))
         swarm.poll(on_event, 0.002)
-        for number in [n for n, times in received.items() if len(times) >= count]:
+        for number in [n for n, times in received.items() if len(times) >= expect]:
             pipe.send(("got", number, received.pop(number)))
     swarm.close()
 
 
 class Boards:
-    def __init__(self, ports_and_counts: list[tuple[int, int]]):
+    def __init__(self, ports_and_counts: list[tuple[int, int]], tokens: list[str] | None = None):
         self.parts = []
         for port, count in ports_and_counts:
             parent, child = mp.Pipe()
-            process = mp.Process(target=worker, args=(port, count, child), daemon=True)
+            mine = tokens[:count] if tokens else None
+            tokens = tokens[count:] if tokens else None
+            process = mp.Process(target=worker, args=(port, count, child, mine), daemon=True)
             process.start()
             self.parts.append((process, parent, count))
         for process, pipe, count in self.parts:
@@ -162,12 +166,58 @@ class Boards:
                     times += message[2]
         return times
 
+    def first(self, number: str, timeout: float = 5) -> float | None:
+        """When the first client of any part got ``number`` (one phone follows each ticket)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            for _, pipe, _ in self.parts:
+                while pipe.poll(0.002):
+                    message = pipe.recv()
+                    if message[0] == "got" and message[1] == number:
+                        return min(message[2])
+        return None
+
     def close(self) -> None:
         for process, pipe, _ in self.parts:
             pipe.send("stop")
             process.join(10)
             if process.is_alive():
                 process.terminate()
+
+
+class ApiCaller:
+    """A caseworker calling through run_kiosk.py's API, as the issue measured it."""
+
+    def __init__(self, url: str, db: Path, staff: str = "abraun"):
+        from queue_core import SystemClock, accounts, connect
+
+        self.url, self.staff = url, staff
+        conn = connect(db, "NORMAL")
+        try:
+            if accounts.get_account(conn, staff) is None:
+                accounts.add_staff(conn, staff, name=staff, role="staff", password="bench-pass-1",
+                                   now=SystemClock().now())
+            self.token = accounts.create_token(conn, staff, SystemClock().now())
+        finally:
+            conn.close()
+
+    def post(self, path: str, body: dict | None = None) -> dict:
+        import json
+
+        request = urllib.request.Request(self.url + "/api/v1" + path, data=json.dumps(body or {}).encode(),
+                                         method="POST", headers={"Content-Type": "application/json",
+                                                                 "Authorization": f"Bearer {self.token}"})
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return json.loads(response.read() or b"{}")
+
+    def call(self, desk: str = "214") -> tuple[str, int, float]:
+        """Call the next visitor; returns number, ticket id and the instant the request began."""
+        t0 = time.monotonic()
+        ticket = self.post(f"/desks/{desk}/call-next")["ticket"]
+        return ticket["number"], ticket["id"], t0
+
+    def finish(self, ticket_id: int) -> None:
+        self.post(f"/tickets/{ticket_id}/finish", {"outcome": "done"})
 
 
 # --- scenarios --------------------------------------------------------------------------------
@@ -184,7 +234,7 @@ def prepare_database(folder: Path, walk_ins: int):
 
 
 def run(scenario: str, clients: int, rounds: int, workers: int, follow_ms: int = 50, displays: int = 2,
-        mq_url: str | None = None) -> dict:
+        mq_url: str | None = None, mode: str = "eventlet") -> dict:
     folder = Path(tempfile.mkdtemp(prefix="terminpraxis-bench-"))
     servers: list[Server] = []
     engine = None
@@ -193,12 +243,13 @@ def run(scenario: str, clients: int, rounds: int, workers: int, follow_ms: int =
         python = sys.executable
         if scenario == "baseline":
             port = free_port()
-            servers.append(Server([python, "bench/bare_server.py", "--port", str(port)], dict(os.environ), port,
-                                  folder / "bare.log"))
+            servers.append(Server([python, "bench/bare_server.py", "--port", str(port)],
+                                  {**os.environ, "TERMINPRAXIS_ASYNC_MODE": mode}, port, folder / "bare.log"))
             targets = [port]
         else:
             engine = prepare_database(folder, rounds + 2)
-            env = terminpraxis_env(folder / "bench.db", TERMINPRAXIS_DISPLAY_FOLLOW_INTERVAL_MS=str(follow_ms))
+            env = terminpraxis_env(folder / "bench.db", TERMINPRAXIS_DISPLAY_FOLLOW_INTERVAL_MS=str(follow_ms),
+                                   TERMINPRAXIS_ASYNC_MODE=mode)
             if scenario == "kiosk":
                 scripts = ["run_kiosk.py"]
             elif scenario == "display":
@@ -219,6 +270,7 @@ def run(scenario: str, clients: int, rounds: int, workers: int, follow_ms: int =
         for port, count in zip(targets, per_target):
             k = max(1, round(workers * count / clients))
             shares += [(port, count // k + (i < count % k)) for i in range(k)]
+        caller = ApiCaller(servers[0].url, folder / "bench.db") if scenario in ("kiosk", "mq") else None
         began = time.monotonic()
         boards = Boards(shares)
         connect_s = time.monotonic() - began
@@ -233,24 +285,29 @@ def run(scenario: str, clients: int, rounds: int, workers: int, follow_ms: int =
                 urllib.request.urlopen(urllib.request.Request(
                     f"http://127.0.0.1:{targets[0]}/trigger?number={number.replace(' ', '+')}", method="POST"),
                     timeout=10).read()
+            elif caller:
+                number, ticket_id, t0 = caller.call()
             else:
                 call = engine.call_next("214", "abraun")
                 t0 = time.monotonic()
-                number = call.ticket.number
+                number, ticket_id = call.ticket.number, call.ticket.id
             times = boards.collect(number)
             missing += clients - len(times)
             if times:
                 deliveries += [(t - t0) * 1000 for t in times]
                 last.append((max(times) - t0) * 1000)
-            if scenario != "baseline":
-                engine.finish(call.ticket.id)
+            if caller:
+                caller.finish(ticket_id)
+            elif scenario != "baseline":
+                engine.finish(ticket_id)
             # let the finish update drain; the jitter makes calls land at random phases of the relay's poll
             time.sleep((0.4 if clients <= 1000 else 1.0) + random.random() * 0.1)
         rss = [s.rss_mb() for s in servers]
         return {"scenario": scenario, "clients": clients, "rounds": rounds, "connect_s": connect_s,
                 "p50": percentile(deliveries, 50), "p99": percentile(deliveries, 99),
                 "all_p50": percentile(last, 50), "all_p99": percentile(last, 99), "missing": missing,
-                "servers": len(servers), "rss_mb": sum(rss), "follow_ms": follow_ms if scenario != "baseline" else None}
+                "servers": len(servers), "rss_mb": sum(rss), "follow_ms": follow_ms if scenario != "baseline" else None,
+                "mode": mode}
     finally:
         if boards:
             boards.close()
@@ -269,7 +326,7 @@ def table(results: list[dict]) -> str:
     lines = ["| server | boards | delivery p50 / p99 ms | all received p50 / p99 ms | missed | connect s | RSS MB |",
              "|---|---:|---:|---:|---:|---:|---:|"]
     for r in results:
-        label = LABELS[r["scenario"]].format(n=r["servers"] - 1)
+        label = LABELS[r["scenario"]].format(n=r["servers"] - 1) + f", {r.get('mode', 'eventlet')}"
         if r.get("follow_ms") is not None:
             label += f", poll {r['follow_ms']} ms"
         if "error" in r:
@@ -285,9 +342,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--clients", default="100,1000,5000")
     parser.add_argument("--rounds", type=int, default=20)
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--follow-ms", type=int, default=50,
-                        help="the relay's poll interval (DISPLAY_FOLLOW_INTERVAL_MS; shipped default 50)")
+    parser.add_argument("--follow-ms", type=int, default=20,
+                        help="the relay's poll interval (DISPLAY_FOLLOW_INTERVAL_MS; shipped default 20)")
     parser.add_argument("--scenarios", default="baseline,kiosk,display,mq")
+    parser.add_argument("--modes", default="eventlet,gevent", help="async modes to compare")
     parser.add_argument("--mq", default=os.environ.get("TERMINPRAXIS_BENCH_REDIS_URL") or os.environ.get("TERMINPRAXIS_TEST_REDIS_URL", ""),
                         help="redis:// URL for the message-queue scenario (skipped without)")
     args = parser.parse_args(argv or [])
@@ -300,15 +358,16 @@ def main(argv: list[str] | None = None) -> None:
         for scenario in scenarios:
             if scenario == "display" and count != counts[0]:
                 continue  # the follow latency is measured once, at the smallest size
-            if scenario == "mq" and (not args.mq or count < 1000):
+            if scenario == "mq" and (not args.mq or count < 5000):
                 continue
-            plan.append((scenario, count))
-    for scenario, count in plan:
+            plan += [(scenario, count, mode) for mode in args.modes.split(",")]
+    for scenario, count, mode in plan:
         rounds = args.rounds if count <= 1000 else max(5, args.rounds // 2)
         try:
-            result = run(scenario, count, rounds, args.workers, follow_ms=args.follow_ms, mq_url=args.mq or None)
+            result = run(scenario, count, rounds, args.workers, follow_ms=args.follow_ms, mq_url=args.mq or None,
+                         mode=mode)
         except Exception as error:
-            result = {"scenario": scenario, "clients": count, "error": str(error)[:80], "servers": 1}
+            result = {"scenario": scenario, "clients": count, "error": str(error)[:80], "servers": 1, "mode": mode}
         results.append(result)
         print(table([result]).splitlines()[-1], flush=True)
     print()

@@ -93,17 +93,24 @@ class Swarm:
 
     def __init__(self, host: str, port: int, namespace: str = "/board", query: str = ""):
         self.host, self.port, self.namespace = host, port, namespace
-        self.path = f"/socket.io/?EIO=4&transport=websocket{('&' + query) if query else ''}"
+        self.query = query
         self.selector = selectors.DefaultSelector()
         self.conns: list[Conn] = []
         self.errors = 0
 
-    def open(self, count: int, on_event: Callable, batch: int = 200, timeout: float = 120) -> None:
-        """Open ``count`` connections (in batches, so the server's accept queue keeps up) and wait until all joined."""
+    def path(self, query: str = "") -> str:
+        query = "&".join(q for q in (self.query, query) if q)
+        return f"/socket.io/?EIO=4&transport=websocket{('&' + query) if query else ''}"
+
+    def open(self, count: int, on_event: Callable, batch: int = 200, timeout: float = 120,
+             queries: list[str] | None = None) -> None:
+        """Open ``count`` connections (in batches, so the server's accept queue keeps up) and wait
+        until all joined; ``queries`` gives each connection its own query (a phone's token)."""
         deadline = time.monotonic() + timeout
         while len(self.conns) < count:
             for _ in range(min(batch, count - len(self.conns))):
-                conn = Conn(self.host, self.port, self.path, self.namespace)
+                query = queries[len(self.conns)] if queries else ""
+                conn = Conn(self.host, self.port, self.path(query), self.namespace)
                 self.conns.append(conn)
                 self.selector.register(conn.sock, selectors.EVENT_READ, conn)
             while sum(c.joined for c in self.conns) < len(self.conns) and time.monotonic() < deadline:

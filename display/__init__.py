@@ -12,3 +12,7 @@ from .routes import bp
 def init_app(app: Flask) -> None:
     """Register this surface's blueprint, API routes and Socket.IO handlers."""
     app.register_blueprint(bp)
+    if app.config.get("BOARD_UPSTREAM"):
+        from .upstream import bp as upstream_bp
+
+        app.register_blueprint(upstream_bp)

@@ -137,5 +137,10 @@ def reader(app: Flask | None = None) -> BoardReader:
     app = app or current_app._get_current_object()
     state = app.extensions.setdefault("terminpraxis_board", {})
     if "reader" not in state:
-        state["reader"] = BoardReader(app)
+        if app.config.get("BOARD_UPSTREAM"):
+            from .upstream import UpstreamReader
+
+            state["reader"] = UpstreamReader(app)
+        else:
+            state["reader"] = BoardReader(app)
     return state["reader"]

@@ -1,9 +1,11 @@
-"""The /board namespace: snapshot on every connect, ``called``/``update`` events in ``seq`` order,
-snapshot on request (the client asks when it sees a gap), heartbeats.
+"""The /board namespace: snapshot on every connect, ``called``/``update`` messages, snapshot on
+request (the client asks when it sees a gap), heartbeats that carry the latest seq.
 
-Every event of the log reaches every board exactly once, as ``called`` (a call or recall at a
-desk of the board's zone) or as ``update`` (waiting counts, estimate), so a board's ``seq``
-numbers are consecutive and any gap means a lost message.
+Protocol (docs/display.md): every message carries ``seq``, the log position it is current as of,
+and ``prev``, the seq of the message sent to the same room before it. A call or recall goes out
+the moment the relay reads it; counts and the estimate follow as ``update``, coalesced, so seqs
+are not consecutive. A board applies a message when ``prev`` ≤ its own seq, and asks for a
+snapshot otherwise, or when a heartbeat's answer shows a seq it never reached.
 """
 from __future__ import annotations
 
@@ -23,6 +25,7 @@ from .board import UnknownZone, normalise_zone, reader, room_name, zone_of_desk,
 
 NAMESPACE = "/board"
 CALL_KINDS = ("called", "recalled")
+UPDATE_INTERVAL_S = 0.25  # counts and estimate: at most four times a second
 
 
 # --- per-board health (last seen, zone, sound enabled), in memory of this process -------------
@@ -103,6 +106,41 @@ def on_heartbeat(data: Any = None):
 
 # --- events from the log → emits --------------------------------------------------------------
 
+class Chains:
+    """The seq of the last message sent to each board room: every message names it as ``prev``.
+
+    A board that holds the state as of ``prev`` (or later) may apply the message; otherwise it
+    missed one and asks for a snapshot. Seqs need not be consecutive: a call goes out at once,
+    counts and the estimate follow coalesced, each as of the seq it was computed at.
+    """
+
+    def __init__(self) -> None:
+        self.start = 0
+        self.last: dict[str, int] = {}
+
+    def reset(self, seq: int) -> None:
+        self.start = seq
+        self.last = {}
+
+    def link(self, room: str, seq: int) -> int:
+        """``prev`` for a message of ``seq`` to ``room``; remembers it as the room's last."""
+        prev = self.last.get(room, self.start)
+        self.last[room] = max(seq, prev)
+        return prev
+
+
+def chains(app=None) -> Chains:
+    """The chains of this app (one per process in production; tests build many apps)."""
+    app = app or current_app._get_current_object()
+    return app.extensions.setdefault("terminpraxis_board", {}).setdefault("chains", Chains())
+
+
+@relay.on_reset
+def _new_chains(seq: int) -> None:
+    if relay._app is not None:
+        chains(relay._app).reset(seq)
+
+
 def call_payload(event: Event) -> dict[str, Any]:
     """Only what the hallway may see and hear: number, room, time, the language to speak."""
     data = event.data
@@ -111,25 +149,37 @@ def call_payload(event: Event) -> dict[str, Any]:
             "recall": event.kind == "recalled", "language": data.get("language") or None}
 
 
+def board_rooms(office) -> list[str]:
+    return [room_name(zone) for zone in [None, *zones(office)]]
+
+
 def on_event(event: Event) -> None:
-    """Relay subscriber: turn one log event into one message per board room."""
+    """Relay subscriber: a call goes to its boards at once; counts follow (``push_update``)."""
     board = reader(current_app._get_current_object())
-    if event.location != board.office.location:
-        payload = {"seq": event.seq}
+    if event.location == board.office.location and event.kind == "settings_changed":
+        # board text, rooms or zones changed in /admin: the full state, at once
         for zone in [None, *zones(board.office)]:
-            socketio.emit("update", payload, namespace=NAMESPACE, to=room_name(zone))
-        return
-    if event.kind == "settings_changed":  # board text, rooms or zones changed in /admin: the full state
-        for zone in [None, *zones(board.office)]:
+            chains().link(room_name(zone), event.seq)
             socketio.emit("snapshot", board.snapshot(zone), namespace=NAMESPACE, to=room_name(zone))
         return
-    update = {"seq": event.seq, **board.counts()}
-    call_zone = zone_of_desk(board.office, event.desk) if event.kind in CALL_KINDS else None
-    for zone in [None, *zones(board.office)]:
-        if event.kind in CALL_KINDS and (zone is None or zone == call_zone):
-            socketio.emit("called", {**call_payload(event), **update}, namespace=NAMESPACE, to=room_name(zone))
-        else:
-            socketio.emit("update", update, namespace=NAMESPACE, to=room_name(zone))
+    if event.location == board.office.location and event.kind in CALL_KINDS:
+        call = call_payload(event)
+        call_zone = zone_of_desk(board.office, event.desk)
+        for zone in [None, *zones(board.office)]:
+            if zone is None or zone == call_zone:
+                room = room_name(zone)
+                socketio.emit("called", {**call, "prev": chains().link(room, event.seq)}, namespace=NAMESPACE,
+                              to=room)
+    relay.later(push_update, UPDATE_INTERVAL_S)
+
+
+def push_update(seq: int) -> None:
+    """Waiting counts and the walk-in estimate, as of ``seq``, to every board room (coalesced)."""
+    board = reader(current_app._get_current_object())
+    counts = board.counts()
+    for room in board_rooms(board.office):
+        socketio.emit("update", {"seq": seq, "prev": chains().link(room, seq), **counts}, namespace=NAMESPACE,
+                      to=room)
 
 
 relay.subscribe(on_event)

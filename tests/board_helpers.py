@@ -90,6 +90,29 @@ class BoardClient:
         self.sio.disconnect()
 
 
+def assert_chained(seen: list[tuple[str, dict[str, Any]]], snapshot_seq: int) -> list[tuple[str, dict]]:
+    """The board protocol: past the snapshot, each message names the previous one as ``prev`` (the
+    first may name anything the snapshot holds), and seqs never go back. Returns those messages."""
+    after = [(name, data) for name, data in seen if data["seq"] > snapshot_seq
+             or (name == "update" and data["seq"] == snapshot_seq and data["prev"] <= snapshot_seq)]
+    assert after, "no message after the snapshot"
+    assert after[0][1]["prev"] <= snapshot_seq
+    for (_, before), (_, data) in zip(after, after[1:]):
+        assert data["prev"] == before["seq"] and data["seq"] >= before["seq"], (before, data)
+    return after
+
+
+# The socket tests run the real servers in both supported async modes (eventlet is the default).
+ASYNC_MODES = ("eventlet", "gevent")
+
+
+def in_async_mode(live_server, mode: str):
+    """``live_server`` whose servers run in ``mode``."""
+    def start(script: str = "run_kiosk.py", **env: str):
+        return live_server(script, TERMINPRAXIS_ASYNC_MODE=mode, **env)
+    return start
+
+
 def private_strings() -> dict[str, str]:
     """Personal data of a visitor that must never reach a public surface."""
     return {"name": "Zoë Geheimname-Testfall", "birth_date": "1961-04-17", "phone": "0171 5550199",

@@ -104,7 +104,11 @@ def test_socket_snapshot_on_connect_events_and_heartbeat(app, desk_engine, clock
     busy_day(desk_engine, clock)
     dispatch_new(app, 0)
     received = board.get_received("/board")
-    assert [m["args"][0]["seq"] for m in received] == list(range(1, len(received) + 1))
+    # calls at once, then the counts as of the last event; each message names the one before it
+    assert [m["name"] for m in received] == ["called", "called", "called", "update"]
+    assert [m["args"][0]["prev"] for m in received] == [0] + [m["args"][0]["seq"] for m in received[:-1]]
+    latest = desk_engine.db.execute("SELECT MAX(seq) FROM events").fetchone()[0]
+    assert received[-1]["args"][0]["seq"] == latest and received[-1]["args"][0]["waiting"]["walk_in"] == 1
     calls = [m["args"][0] for m in received if m["name"] == "called"]
     walk_in = desk_engine.numbers[1]
     assert [(c["number"], c["recall"]) for c in calls] == [("T 001", False), ("T 001", True), (walk_in, False)]
@@ -138,7 +142,7 @@ def test_no_personal_data_in_any_board_payload_or_page(app, client, desk_engine,
         for what, value in secrets_.items():
             assert value not in text, f"{what} appears in the board {where}"
     payload_keys = set(re.findall(r'"(\w+)":', texts["socket"] + texts["api"]))
-    assert payload_keys <= {"name", "args", "namespace", "seq", "location", "zone", "called", "number", "room",
+    assert payload_keys <= {"name", "args", "namespace", "seq", "prev", "location", "zone", "called", "number", "room",
                             "called_at", "time", "waiting", "appointment", "walk_in", "walk_in_wait_min",
                             "message", "server_time", "recall", "language"}
     board.disconnect(namespace="/board")

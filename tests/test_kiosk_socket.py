@@ -6,12 +6,15 @@ import queue
 import tomllib
 import urllib.request
 
+import pytest
 import socketio as socketio_client
 
 from queue_core import Engine, Office, connect
 from queue_core.clock import SystemClock
 from web.extensions import socketio
+from web.realtime import relay
 
+from board_helpers import ASYNC_MODES, in_async_mode
 from conftest import DEMO_CONFIG
 
 
@@ -39,8 +42,7 @@ def test_status_on_connect_and_after_changes(app, client, engine):
 
     def relay_since(seq):
         with app.app_context():
-            for event in log.since(engine.db, seq):
-                kiosk_events.push_status(event)
+            relay.dispatch(log.since(engine.db, seq))  # immediate handlers, then the line's pass
 
     seq = log.latest_seq(engine.db)
     engine.call_ticket(first["id"], "210", "abraun", "test")  # someone else is called: we move up
@@ -58,6 +60,7 @@ def test_status_on_connect_and_after_changes(app, client, engine):
     relay_since(seq)
     [called] = socket.get_received("/ticket")
     assert called["args"][0] == {**called["args"][0], "state": "called", "room": "Zimmer 214", "position": None}
+    assert called["args"][0]["seq"] == [e.seq for e in log.since(engine.db, seq) if e.kind == "called"][0]
 
     socket.emit("status", namespace="/ticket")
     assert socket.get_received("/ticket")[0]["args"][0]["state"] == "called"
@@ -65,8 +68,9 @@ def test_status_on_connect_and_after_changes(app, client, engine):
     assert second["token"] not in kiosk_events._followers
 
 
-def test_live_server_pushes_the_call(live_server, tmp_path):
-    server = live_server("run_kiosk.py")
+@pytest.mark.parametrize("mode", ASYNC_MODES)
+def test_live_server_pushes_the_call(live_server, tmp_path, mode):
+    server = in_async_mode(live_server, mode)("run_kiosk.py")
     request = urllib.request.Request(server.url + "/api/v1/check-in", method="POST",
                                      data=json.dumps({"walk_in": {"service": "notfall"}}).encode(),
                                      headers={"Content-Type": "application/json"})
@@ -95,6 +99,6 @@ def test_live_server_pushes_the_call(live_server, tmp_path):
                 break
         assert status["room"] == "Zimmer 214" and status["number"] == ticket["number"]
         assert set(status) <= {"number", "kind", "state", "position", "estimated_wait_min", "wait_range",
-                               "appointment_time", "room", "called_at"}
+                               "appointment_time", "room", "called_at", "seq"}
     finally:
         client.disconnect()

@@ -16,6 +16,8 @@ def create_app(test_config: Mapping[str, Any] | None = None, *, surfaces: str = 
     app = Flask(__name__, template_folder="../templates", static_folder="../static",
                 instance_relative_config=True)
     config.load(app, test_config)
+    if app.config.get("BOARD_UPSTREAM") and (surfaces != "board" or not app.config["MESSAGE_QUEUE"]):
+        raise config.ConfigError("board_upstream is for run_display.py with a message_queue (events come through it)")
     from .api import StrictJSONProvider
 
     app.json = StrictJSONProvider(app)
@@ -25,7 +27,7 @@ def create_app(test_config: Mapping[str, Any] | None = None, *, surfaces: str = 
     engine.init_app(app)
     limiter.init_app(app)
     _import_socket_handlers(surfaces)
-    socketio.init_app(app, async_mode=app.config["ASYNC_MODE"], message_queue=app.config["MESSAGE_QUEUE"],
+    socketio.init_app(app, async_mode=app.config["ASYNC_MODE"], client_manager=_queue(app),
                       cors_allowed_origins=public_origins(app.config["PUBLIC_ORIGINS"]))
 
     from . import api, i18n, metrics, realtime, security, states, status
@@ -33,7 +35,8 @@ def create_app(test_config: Mapping[str, Any] | None = None, *, surfaces: str = 
     i18n.init_app(app)
     realtime.init_app(app)
     metrics.init_app(app)
-    app.register_blueprint(status.bp)
+    if not app.config.get("BOARD_UPSTREAM"):  # a board server without the database has its own /healthz
+        app.register_blueprint(status.bp)
     app.register_blueprint(states.bp)  # the queue's words for templates and scripts
 
     import display
@@ -58,6 +61,16 @@ def create_app(test_config: Mapping[str, Any] | None = None, *, surfaces: str = 
 
     api.init_app(app)  # last, so the surfaces' API routes are on the blueprint when it registers
     return app
+
+
+def _queue(app: Flask):
+    """The message queue's client manager (one Redis channel per location), None without a queue."""
+    url = app.config["MESSAGE_QUEUE"]
+    if not url:
+        return None
+    from .queue import RelayQueue, channel_for
+
+    return RelayQueue(url, channel_for(app.extensions["terminpraxis"]["office"].location))
 
 
 def _import_socket_handlers(surfaces: str) -> None:

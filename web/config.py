@@ -22,6 +22,7 @@ APP_DEFAULTS: dict[str, Any] = {
     "SECRET_KEY": None,
     "DISPLAY_FOLLOW_INTERVAL_MS": 20,
     "RELAY_FOLLOW": None,
+    "BOARD_UPSTREAM": None,
     "BOARD_HISTORY": 6,
     "BOARD_MESSAGE": "",
     "BOARD_HIGHLIGHT_S": 10,
@@ -92,7 +93,9 @@ def load(app: Flask, test_config: Mapping[str, Any] | None = None) -> None:
             office[key] = app.config.pop(key.upper())
     app.config.update(test_config)
     app.config["OFFICE"] = office
-    if not app.config["SECRET_KEY"]:
+    if not app.config["SECRET_KEY"] and app.config["BOARD_UPSTREAM"]:
+        app.config["SECRET_KEY"] = secrets.token_hex(32)  # a board server has no sessions and no folder of its own
+    elif not app.config["SECRET_KEY"]:
         app.config["SECRET_KEY"] = _stored_secret(Path(app.config["DATABASE"]).resolve().parent)
 
 

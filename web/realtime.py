@@ -1,39 +1,57 @@
 """The one adapter from the event log to Socket.IO.
 
-The domain only records events. A background task follows the event log (``events.since``) and
+The domain only records events. A background task follows the event log (web/follow.py) and
 hands each new event, in ``seq`` order, to the handlers that surfaces registered with
-``subscribe``; the handlers turn it into emits on their namespaces. Because it follows the
-database, it works the same in run_kiosk.py and in a separate run_display.py process.
+``subscribe``. Handlers do only what must be immediate (a call reaches the boards and the called
+visitor's phone at once) and ask for slower work with ``later``: positions, estimates and counts
+are computed after the event's immediate messages went out, coalesced to a few runs per second,
+and each run says the ``seq`` it is current as of.
 
-Message-queue mode (``TERMINPRAXIS_MESSAGE_QUEUE=redis://…``): exactly one process follows the
-log and emits; Flask-SocketIO carries its emits through the queue to every server's clients.
-run_display.py then sets ``RELAY_FOLLOW=false`` (it only answers snapshots from the shared
-database), while run_kiosk.py follows and emits as usual. ``TERMINPRAXIS_RELAY_FOLLOW`` overrides.
+Message-queue mode (``TERMINPRAXIS_MESSAGE_QUEUE=redis://…``): the run_kiosk.py processes of a
+location elect one leader through a lease in the shared database (queue_core/lease.py); only
+the leader dispatches and its emits reach every process's clients through the queue. While the
+queue is down, every process with the database serves its own clients from the log.
 """
 from __future__ import annotations
 
 import logging
-from typing import Callable
+import time
+from dataclasses import dataclass, field
+from typing import Any, Callable
 
 from flask import Flask, g, request
 
-from queue_core import events
 from queue_core.events import Event
 
 from .engine import current, open_engine
 from .extensions import socketio
 
 Handler = Callable[[Event], None]
+Job = Callable[[int], None]  # job(seq): slow work, current as of the log position seq
 logger = logging.getLogger(__name__)
 
 
+@dataclass
+class Later:
+    """A coalesced job: however often it is asked for, it runs at most once per ``interval``."""
+
+    job: Job
+    interval: float
+    pending: bool = False
+    last_end: float = 0.0
+    wake: Any = None
+
+
+@dataclass
 class Relay:
-    def __init__(self) -> None:
-        self.handlers: list[Handler] = []
-        self.seq = 0
-        self.running = False
-        self.following = False
-        self._wake = None
+    handlers: list[Handler] = field(default_factory=list)
+    seq: int = 0  # the last event handed to the handlers
+    running: bool = False
+    role: str = "off"  # off | single | leader | standby | local (queue down) | upstream; a standby runs no jobs
+    jobs: dict[Job, Later] = field(default_factory=dict)
+    resets: list[Callable[[int], None]] = field(default_factory=list)
+    _wake: Any = None
+    _app: Flask | None = None
 
     def subscribe(self, handler: Handler) -> Handler:
         """Register ``handler(event)``; usable as a decorator (registering twice is a no-op)."""
@@ -41,29 +59,89 @@ class Relay:
             self.handlers.append(handler)
         return handler
 
+    def on_reset(self, hook: Callable[[int], None]) -> Callable[[int], None]:
+        """Register ``hook(seq)``: called when a new chain of messages starts at ``seq`` (a process
+        starts following, becomes leader, or the queue goes down or comes back)."""
+        if hook not in self.resets:
+            self.resets.append(hook)
+        return hook
+
+    def later(self, job: Job, interval: float = 0.25) -> None:
+        """Run ``job(seq)`` soon, after this batch's immediate messages; at most once per ``interval``."""
+        entry = self.jobs.setdefault(job, Later(job, interval))
+        entry.pending = True
+        if self.running and entry.wake is None:
+            self._start_job(entry)
+        elif entry.wake is not None:
+            entry.wake.set()
+
     def dispatch(self, batch: list[Event]) -> None:
         """Hand each event, in order, to every handler; one handler's bug stops neither the others
-        nor later events."""
+        nor later events. Without the background task (tests, tools) the jobs run right after."""
         for event in batch:
-            for handler in self.handlers:
-                try:
-                    handler(event)
-                except Exception:
-                    logger.exception("relay: handler %r failed on event %s", handler, event.seq)
-            self.seq = event.seq
+            self.dispatch_one(event)
+        if not self.running:
+            self.run_pending()
+
+    def dispatch_one(self, event: Event) -> None:
+        for handler in self.handlers:
+            try:
+                handler(event)
+            except Exception:
+                logger.exception("relay: handler %r failed on event %s", handler, event.seq)
+        self.seq = event.seq
+
+    def run_pending(self) -> None:
+        """Run every job that was asked for (in the caller's app context)."""
+        for entry in list(self.jobs.values()):
+            if entry.pending:
+                entry.pending = False
+                self._run(entry)
+
+    def _run(self, entry: Later) -> None:
+        try:
+            entry.job(self.seq)
+        except Exception:
+            logger.exception("relay: job %r failed", entry.job)
+        entry.last_end = time.monotonic()
 
     def start(self, app: Flask) -> None:
-        """Follow the log from its current end, in a background task (the runners call this)."""
+        """Follow the log in a background task (the runners call this)."""
         if self.running:
             return
+        from . import follow
+
         self.running = True
-        follow = app.config.get("RELAY_FOLLOW")
-        self.following = True if follow is None else _truthy(follow)
-        if not self.following:
-            print("  Events  from the message queue (another process follows the log)", flush=True)
-            return
+        self._app = app
         self._wake = socketio.server.eio.create_event()
-        socketio.start_background_task(self._follow, app)
+        for entry in self.jobs.values():
+            self._start_job(entry)
+        socketio.start_background_task(follow.run, self, app)
+
+    def _start_job(self, entry: Later) -> None:
+        entry.wake = socketio.server.eio.create_event()
+        if entry.pending:
+            entry.wake.set()
+        socketio.start_background_task(self._job_loop, entry)
+
+    def _job_loop(self, entry: Later) -> None:
+        app = self._app
+        engine = open_engine(app)  # its own connection: the job yields between tickets
+        while self.running:
+            entry.wake.wait(1.0)
+            entry.wake.clear()
+            if not entry.pending or self.role == "standby":
+                continue
+            delay = entry.last_end + entry.interval - time.monotonic()
+            socketio.sleep(max(0.0, delay))  # 0: still let the event's immediate messages go first
+            entry.pending = False
+            with app.app_context():
+                engine.office = current(app, engine.db)["office"]
+                g.engine = engine
+                try:
+                    self._run(entry)
+                finally:
+                    g.pop("engine", None)
 
     def stop(self) -> None:
         self.running = False
@@ -73,32 +151,6 @@ class Relay:
         """Something was committed in this process: look at the log now instead of at the next tick."""
         if self._wake is not None:
             self._wake.set()
-
-    def _follow(self, app: Flask) -> None:
-        interval = app.config["DISPLAY_FOLLOW_INTERVAL_MS"] / 1000
-        engine = open_engine(app)
-        self.seq = events.latest_seq(engine.db)
-        while self.running:
-            try:
-                batch = events.since(engine.db, self.seq)
-            except Exception:  # e.g. the database briefly locked: try again next tick
-                app.logger.exception("relay: reading the event log failed")
-                batch = []
-            if batch:
-                with app.app_context():
-                    # Handlers reach the engine through get_engine(): lend them the relay's own
-                    # connection (with the office as of now) instead of opening one per batch.
-                    engine.office = current(app, engine.db)["office"]
-                    g.engine = engine
-                    try:
-                        self.dispatch(batch)
-                    finally:
-                        g.pop("engine", None)  # not closed at teardown: the relay keeps it
-            if len(batch) >= 1000:  # more waiting: carry on at once, yielding to other greenlets
-                socketio.sleep(0)
-                continue
-            self._wake.wait(interval)
-            self._wake.clear()
 
 
 relay = Relay()
@@ -115,7 +167,7 @@ def init_app(app: Flask) -> None:
         return response
 
 
-def _truthy(value: object) -> bool:
+def truthy(value: object) -> bool:
     if isinstance(value, str):
         return value.strip().lower() not in ("", "0", "false", "no", "off")
     return bool(value)

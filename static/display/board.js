@@ -76,12 +76,13 @@
       .slice(0, history + 1);
   }
 
-  // Events must come in seq order; a gap means a lost message: ask for the full state.
+  // Each message carries the seq it is current as of and ``prev``, the seq of the message sent to
+  // this board's room before it. A prev beyond our own seq means we missed one: ask for the full state.
   function onEvent(kind, event) {
     if (!state || typeof event.seq !== "number") return;
-    if (event.seq <= state.seq) return;  // already in the snapshot
+    if (event.seq < state.seq || (kind === "called" && event.seq === state.seq)) return;  // already held
     if (kind === "called") announce(event);  // never swallow a call, even on a gap
-    if (event.seq !== state.seq + 1) {
+    if (typeof event.prev !== "number" || event.prev > state.seq) {
       stats.gaps += 1;
       if (kind === "called") { applyCall(event); render(); highlight(); }
       requestSnapshot();
@@ -91,6 +92,16 @@
     applyCounts(event);
     if (kind === "called") { applyCall(event); highlight(); }
     render();
+  }
+
+  // The heartbeat's answer names the server's latest seq; the counts after an event may take a
+  // moment (they are coalesced), so a board still behind a little later missed a message.
+  function checkSeq(answer) {
+    if (!answer || typeof answer.seq !== "number" || !state || answer.seq <= state.seq) return;
+    var behind = answer.seq;
+    setTimeout(function () {
+      if (state.seq < behind) { stats.gaps += 1; requestSnapshot(); }
+    }, 1500);
   }
 
   function requestSnapshot() {
@@ -218,7 +229,7 @@
     if (!socket || !socket.connected) return;
     var beat = {seq: state ? state.seq : 0};
     if (soundEnabled !== null) beat.sound_enabled = soundEnabled;
-    socket.emit("heartbeat", beat);
+    socket.emit("heartbeat", beat, checkSeq);
   }
   setInterval(heartbeat, heartbeatMs);
 

@@ -9,6 +9,7 @@
   var lost = document.getElementById("connection");
   var moved = document.getElementById("moved");
   var last = stateEl.dataset.state;
+  var lastSeq = -1;  // statuses carry the log seq they are current as of; an older one is stale
 
   function fill(template, values) {
     return template.replace(/%\((\w+)\)s/g, function (_, name) { return values[name] == null ? "" : values[name]; });
@@ -34,6 +35,10 @@
     stateEl.appendChild(document.createTextNode(parts.slice(1).join("")));
   }
   function render(s) {
+    if (typeof s.seq === "number") {
+      if (s.seq < lastSeq) return;
+      lastSeq = s.seq;
+    }
     var wasCalled = last === "called" || last === "serving";
     // Called, then back in line (a transfer or a requeue): say so instead of silently changing.
     if (s.state === "waiting" && wasCalled) moved.hidden = false;
