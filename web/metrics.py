@@ -91,7 +91,7 @@ class OfficeCollector:
             stops.add_metric([loc, stop.reason], stop.before_close_s)
         yield stops
         yield from self._connections(office, loc)
-        if relay.following:
+        if relay.running and relay.role != "upstream":  # this process reads the log itself
             lag = monitoring.relay_lag(engine.db, relay.seq, now)
             pending = GaugeMetricFamily("terminpraxis_relay_pending_events",
                                         "Events in the log this process has not emitted yet")
