@@ -16,6 +16,7 @@ from flask import Flask, current_app
 from sqlite_utils import Database
 
 from queue_core import Office, board, connect, events, store
+from queue_core.board import room_name, zones  # noqa: F401  (the board surface names its rooms by these)
 from queue_core.clock import to_db
 from queue_core.office_texts import board_message, board_setting
 from web.engine import current
@@ -32,10 +33,6 @@ class UnknownZone(ValueError):
     pass
 
 
-def zones(office: Office) -> list[str]:
-    return sorted({d.zone for d in office.desks.values() if d.zone})
-
-
 def zone_of_desk(office: Office, desk: str | None) -> str | None:
     found = office.desks.get(desk or "")
     return found.zone if found and found.zone else None
@@ -50,10 +47,6 @@ def normalise_zone(office: Office, zone: str | None) -> str | None:
         if " ".join(known.split()).casefold() == wanted:
             return known
     raise UnknownZone(zone)
-
-
-def room_name(zone: str | None) -> str:
-    return f"zone:{zone}" if zone else "all"
 
 
 class BoardReader:

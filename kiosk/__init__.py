@@ -11,4 +11,7 @@ def init_app(app: Flask) -> None:
     from . import api, events, printer, routes, sheets  # noqa: F401  (api, events, printer register on import)
     app.register_blueprint(routes.bp)
     app.register_blueprint(sheets.bp)  # info pages as sheets to print and take away
+    from .printer.health import report_printer
+
+    app.extensions["printer_reporter"] = report_printer  # web.devices asks it with each kiosk report
     app.context_processor(printer.banner_context)  # the staff pages' printer banner

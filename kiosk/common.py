@@ -8,7 +8,6 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from babel.dates import get_day_names
 from flask import current_app, request, url_for
 from flask_babel import get_locale, gettext as _
 
@@ -16,9 +15,10 @@ from queue_core import Engine
 from queue_core.errors import UnknownCode
 from queue_core.estimate import shown_range
 from queue_core.models import CheckIn, Estimate, Ticket
-from queue_core.office import WEEKDAYS
 from queue_core.schedule import wall_clock
 from queue_core.states import CALLED_STATES, TicketState
+
+from web.i18n import current_language, day_names, hours_rows  # noqa: F401  (the kiosk's pages use them)
 
 from .limits import mark_wrong_code
 
@@ -70,22 +70,6 @@ def wait_text(span: list[int] | tuple[int, int] | None) -> str:
     if span[1] <= 5:
         return _("in a few minutes")
     return _("about %(low)s–%(high)s minutes", low=span[0], high=span[1])
-
-
-def current_language() -> str:
-    return str(get_locale() or "de")
-
-
-def day_names() -> dict[str, str]:
-    names = get_day_names("wide", locale=current_language())
-    return {day: names[index] for index, day in enumerate(WEEKDAYS)}
-
-
-def hours_rows(hours: dict[str, list[str]]) -> list[tuple[str, str]]:
-    """Opening hours as (translated weekday, '08:00–12:00, 14:00–16:00') rows, open days only."""
-    names = day_names()
-    return [(names[day], ", ".join(s.replace("-", "–") for s in spans))
-            for day, spans in hours.items() if spans]
 
 
 def status_url(token: str) -> str:

@@ -66,3 +66,13 @@ def walk_in_wait(db: Database, office: Office, now: datetime) -> int | None:
     waits = [walk_in_outlook(db, office, now, s.key, None)[0].minutes for s in office.services.values()
              if s.walk_in and office.caseworkers_for(s.key)]
     return max(waits) if waits else None
+
+
+def zones(office: Office) -> list[str]:
+    """The board zones the office's desks name (each zone has its own boards)."""
+    return sorted({d.zone for d in office.desks.values() if d.zone})
+
+
+def room_name(zone: str | None) -> str:
+    """The /board Socket.IO room of a zone ("all" for the boards that show every desk)."""
+    return f"zone:{zone}" if zone else "all"

@@ -6,7 +6,6 @@ language, abilities and version (queue_core.devices), bounded in size and number
 from __future__ import annotations
 
 import os
-import re
 import sys
 from functools import lru_cache
 from importlib import metadata
@@ -46,22 +45,8 @@ def device_report():
     fields = {key: data.get(key) for key in REPORTED}
     devices.report(engine.db, engine.now(), data.get("id"), kind, version=data.get("version") or version(),
                    process=process_name(), **fields)
-    if kind == "kiosk" and "kiosk" in current_app.blueprints:  # a board-only server drives no printer
-        report_printer()
+    # The kiosk surface registers how its receipt printer reports (a board-only server has none).
+    reporter = current_app.extensions.get("printer_reporter") if kind == "kiosk" else None
+    if reporter is not None:
+        reporter()
     return jsonify({"ok": True})
-
-
-def report_printer() -> None:
-    """The receipt printer this process drives, if one is configured: its state as staff see it."""
-    from kiosk import printer
-
-    app = current_app._get_current_object()
-    if not printer.configured(app):
-        return
-    engine = get_engine()
-    state = printer.status(app, engine)
-    problem = state["problem"]
-    text = "ok" if state["ok"] else f"failed: {problem['error']}" if problem else "failed"
-    devices.report(engine.db, engine.now(), "printer:" + re.sub(r"[^A-Za-z0-9._:-]", "-", state["printer"] or "printer")[:50], "printer",
-                   printer=text, version=version(), process=process_name(),
-                   detail=f"{state['printed']} printed, {state['failed']} failed")

@@ -7,9 +7,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from babel.dates import get_day_names
 from flask import Flask, request, session
 from flask_babel import Babel, gettext
 from markupsafe import Markup
+
+from queue_core.office import WEEKDAYS
 
 ROOT = Path(__file__).resolve().parent.parent
 SURFACES = ("kiosk", "display", "desk", "booking_public")
@@ -105,3 +108,23 @@ def office_text(text: str | None, language: str | None = None) -> str:
         return text
     translated = (overridden(f"text:{language}") or {}).get(text)
     return str(translated or gettext(text))  # plain text: data is never marked safe
+
+
+def current_language() -> str:
+    """The language of this request's page (German when none was chosen)."""
+    from flask_babel import get_locale
+
+    return str(get_locale() or DEFAULT_LANGUAGE)
+
+
+def day_names() -> dict[str, str]:
+    """The weekdays' names in the page's language, by the office's weekday keys (mon, tue, …)."""
+    names = get_day_names("wide", locale=current_language())
+    return {day: names[index] for index, day in enumerate(WEEKDAYS)}
+
+
+def hours_rows(hours: dict[str, list[str]]) -> list[tuple[str, str]]:
+    """Opening hours as (translated weekday, '08:00–12:00, 14:00–16:00') rows, open days only."""
+    names = day_names()
+    return [(names[day], ", ".join(s.replace("-", "–") for s in spans))
+            for day, spans in hours.items() if spans]

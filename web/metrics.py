@@ -22,7 +22,7 @@ from prometheus_client.exposition import choose_encoder
 from prometheus_client.utils import floatToGoString
 from prometheus_client.core import GaugeMetricFamily, HistogramMetricFamily, Metric
 
-from display.board import room_name, zones
+from queue_core.board import room_name, zones
 from queue_core import monitoring
 
 from .api import error

@@ -7,6 +7,7 @@ from queue_core import views
 from queue_core.schedule import hours_text, local_day
 
 from .engine import get_engine
+from .i18n import hours_rows
 
 bp = Blueprint("status", __name__)
 
@@ -20,8 +21,6 @@ def queue_counts() -> dict[str, int]:
 @bp.get("/status")
 def status_page():
     engine = get_engine()
-    from kiosk.common import hours_rows  # the translated weekday names live with the kiosk's texts
-
     return render_template("status.html", office=engine.office, hours=hours_rows(hours_text(engine.office)),
                            waiting=queue_counts())
 
