@@ -52,6 +52,12 @@ class EventKind(StrEnum):
     PURGED = "purged"
     PERSONAL_DATA_READ = "personal_data_read"
     PRINTER_ERROR = "printer_error"
+    MARKED_URGENT = "marked_urgent"
+    FEEDBACK_GIVEN = "feedback_given"
+    CLIMATE_NOTED = "climate_noted"
+    ABSENCE_MARKED = "absence_marked"
+    APPOINTMENT_REASSIGNED = "appointment_reassigned"
+    RESTORED = "restored"
 
 
 # Tickets on their way to a desk: the board and the phone page show them as called.

@@ -43,7 +43,7 @@ def test_day_list_no_show_confirmation_and_undo(live_server, browser, tmp_path):
         assert_accessible(page, "appointments")
 
         page.goto(server.url + "/desk")
-        page.wait_for_function("document.getElementById('live').textContent === 'live'")
+        page.wait_for_function("() => document.getElementById('live').textContent === 'live'")
         page.keyboard.press("n")
         page.wait_for_function("n => document.getElementById('current-number').textContent === n",
                                arg=walk_in.number)
@@ -56,11 +56,11 @@ def test_day_list_no_show_confirmation_and_undo(live_server, browser, tmp_path):
         assert "nicht erschienen" in page.inner_text("#message")
         assert_accessible(page, "desk after no-show")
         page.click("#undo")
-        page.wait_for_function("document.getElementById('message').textContent.indexOf('wartet wieder') >= 0")
+        page.wait_for_function("() => document.getElementById('message').textContent.indexOf('wartet wieder') >= 0")
 
         page.click("details.more summary")
         page.click("#pause-toggle")
-        page.wait_for_function("document.getElementById('desk-state').textContent === 'Pause'")
+        page.wait_for_function("() => document.getElementById('desk-state').textContent === 'Pause'")
         page.keyboard.press("n")  # a paused desk refuses, in German
         page.wait_for_selector("#message.error")
         assert "Pause" in page.inner_text("#message") and "paused" not in page.inner_text("#message")

@@ -115,18 +115,18 @@ def test_arabic_phone_page_keeps_the_room_whole_and_explains_a_transfer(kiosk, p
                                data={"walk_in": {"service": "notfall"}, "language": "ar"}).json()["ticket"]
     page.set_viewport_size({"width": 390, "height": 844})
     page.goto(f"{kiosk.url}/t/{ticket['token']}?lang=ar")
-    page.wait_for_function("document.getElementById('connection').hidden === true")
+    page.wait_for_function("() => document.getElementById('connection').hidden === true")
     engine = live_engine(kiosk.db_path)
     try:
         engine.call_ticket(ticket["id"], "214", "abraun", "browser test")
-        page.wait_for_function("document.getElementById('state').dataset.state === 'called'", timeout=5000)
+        page.wait_for_function("() => document.getElementById('state').dataset.state === 'called'", timeout=5000)
         assert page.locator("#state bdi[dir=ltr]").inner_text() == "Zimmer 214"
         assert page.is_hidden("#moved")
         assert_accessible(page, "phone called (ar)")
         engine.transfer(ticket["id"], staff="pschulz", actor="abraun")
     finally:
         engine.db.close()
-    page.wait_for_function("document.getElementById('state').dataset.state === 'waiting'", timeout=5000)
+    page.wait_for_function("() => document.getElementById('state').dataset.state === 'waiting'", timeout=5000)
     assert page.is_visible("#moved")
     assert_accessible(page, "phone after transfer (ar)")
 

@@ -50,9 +50,10 @@ def serve(host: str, port: int, surfaces: str) -> None:
     except (ConfigError, QueueError) as error:
         sys.exit(f"terminpraxis: configuration error: {getattr(error, 'message', error)}")
     print_addresses(app, host, port, surfaces)
-    # Held for the server's life: `terminpraxis restore` refuses while any server runs.
+    # Held for the server's life: `terminpraxis restore` refuses while any server runs. A board
+    # server fed by the main server (board_upstream) has no database to hold.
     try:
-        in_use = hold(app.config["DATABASE"])  # noqa: F841 (open until the server ends)
+        in_use = None if app.config.get("BOARD_UPSTREAM") else hold(app.config["DATABASE"])  # noqa: F841
     except BackupError as error:
         sys.exit(f"terminpraxis: {error.message}")
     from .realtime import relay

@@ -15,7 +15,7 @@ CONTENT_SECURITY_POLICY = "; ".join((
     "style-src 'self'",
     "img-src 'self' data:",
     "font-src 'self'",
-    "media-src 'self'",
+    "media-src 'self' blob:",  # the kiosk's read-aloud plays the speech it fetched (a blob: URL)
     "connect-src 'self'",  # Socket.IO, same origin (ws: and wss: included)
     "object-src 'none'",
     "base-uri 'none'",
