@@ -263,15 +263,10 @@ def export():
 
 
 def _readable(rows: list[dict[str, Any]], name: str) -> list[dict[str, Any]]:
-    """The CSV as an office reads it in a spreadsheet: German column names and figure names
-    (the JSON export keeps the machine keys)."""
-    labels = column_labels()
-    out = []
-    for row in rows:
-        if name == "summary":
-            row = {**row, "figure": figure_name(row["figure"])}
-        out.append({labels.get(key, key): value for key, value in row.items()})
-    return out
+    """The overview's figure names as the page says them (the csv-de headers come from desk.export)."""
+    if name != "summary":
+        return rows
+    return [{**row, "figure": figure_name(row["figure"])} for row in rows]
 
 
 # ---------------------------------------------------------------- the access log
