@@ -118,15 +118,18 @@ class Intake(EngineBase):
 
     def walk_ins_refused(self) -> str | None:
         """Why a walk-in of any service would be refused now ("closed", "cutoff", "capacity"), None if
-        one would be taken. Records nothing: the kiosk's start screen asks before offering the choice."""
-        now = self.now()
-        by_hours = hours_refusal(self.office, now)
-        if by_hours:
-            return by_hours
+        one would be taken. Records nothing: the kiosk's start screen asks before offering the choice.
+        The same rule as one service's ``walk_in_refusal``, asked until one service would be taken."""
         services = [s.key for s in self.office.services.values() if s.walk_in]
-        if services and not any(walk_in_outlook(self.db, self.office, now, key, None)[1] for key in services):
-            return "capacity"
-        return None
+        if not services:
+            return hours_refusal(self.office, self.now())
+        refusals = []
+        for key in services:
+            refusal = self.walk_in_refusal(key)
+            if refusal is None:
+                return None
+            refusals.append(refusal)
+        return refusals[0]
 
     def _intake_refusal(self, now: datetime, service: str, initial: str | None,
                         outlook: tuple[Estimate, bool]) -> tuple[IntakeClosed | None, Estimate | None]:
