@@ -22,6 +22,6 @@ import patch_async  # noqa: E402  (stdlib only: it must patch before Flask is im
 
 patch_async.patch()
 
-from web.runner import serve  # noqa: E402
+from terminpraxis.runner import serve  # noqa: E402
 
 serve(args.host, args.port, surfaces="board")

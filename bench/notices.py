@@ -33,7 +33,7 @@ def _book(engine: Engine, n: int, contact: bool) -> float:
 def send_rate(folder: Path, engine: Engine) -> float:
     from aiosmtpd.controller import Controller
 
-    from web import create_app
+    from terminpraxis import create_app
 
     class Sink:
         async def handle_DATA(self, server, session, envelope):

@@ -1,14 +1,25 @@
-"""The web application: create_app() wires configuration, engine, Socket.IO and the surfaces."""
+"""The composition root: create_app() wires configuration, engine, Socket.IO and the surfaces.
+
+The only package that imports the surfaces (kiosk, display, desk, booking_public, evaluation);
+``web`` is the plumbing below them and never imports one (tests/test_architecture.py).
+"""
 from __future__ import annotations
 
 from typing import Any, Mapping
 
 from flask import Flask
 
+import booking_public
+import desk
+import display
+import evaluation
+import kiosk
+from desk import reports
 from queue_core import store
-
-from . import config, engine
-from .extensions import limiter, socketio
+from web import api, config, devices, engine, i18n, metrics, openapi, realtime, security, states, status
+from web.api import StrictJSONProvider
+from web.extensions import limiter, socketio
+from web.queue import RelayQueue, channel_for
 
 
 def create_app(test_config: Mapping[str, Any] | None = None, *, surfaces: str = "all") -> Flask:
@@ -18,8 +29,6 @@ def create_app(test_config: Mapping[str, Any] | None = None, *, surfaces: str = 
     config.load(app, test_config)
     if app.config.get("BOARD_UPSTREAM") and (surfaces != "board" or not app.config["MESSAGE_QUEUE"]):
         raise config.ConfigError("board_upstream is for run_display.py with a message_queue (events come through it)")
-    from .api import StrictJSONProvider
-
     app.json = StrictJSONProvider(app)
     # A write waiting for another process's lock sleeps cooperatively, so other requests go on.
     store.lock_wait.sleep = socketio.sleep
@@ -30,7 +39,6 @@ def create_app(test_config: Mapping[str, Any] | None = None, *, surfaces: str = 
     socketio.init_app(app, async_mode=app.config["ASYNC_MODE"], client_manager=_queue(app),
                       cors_allowed_origins=public_origins(app.config["PUBLIC_ORIGINS"]))
 
-    from . import api, i18n, metrics, realtime, security, states, status
     security.init_app(app)
     i18n.init_app(app)
     realtime.init_app(app)
@@ -39,26 +47,13 @@ def create_app(test_config: Mapping[str, Any] | None = None, *, surfaces: str = 
         app.register_blueprint(status.bp)
     app.register_blueprint(states.bp)  # the queue's words for templates and scripts
 
-    import display
     display.init_app(app)
     if surfaces == "all":
-        import desk
-        import kiosk
-
-        from desk import reports
-
         kiosk.init_app(app)
         desk.init_app(app)
         reports.init_app(app)
-        import booking_public
-
         booking_public.init_app(app)  # after the kiosk: its API shares the kiosk's rate-limit error handler
-        import evaluation
-
         evaluation.init_app(app)
-    from . import devices  # noqa: F401  (POST /api/v1/devices, for every surface)
-    from . import openapi  # noqa: F401  (its route joins the API blueprint)
-
     api.init_app(app)  # last, so the surfaces' API routes are on the blueprint when it registers
     return app
 
@@ -68,8 +63,6 @@ def _queue(app: Flask):
     url = app.config["MESSAGE_QUEUE"]
     if not url:
         return None
-    from .queue import RelayQueue, channel_for
-
     return RelayQueue(url, channel_for(app.extensions["terminpraxis"]["office"].location))
 
 
@@ -77,7 +70,8 @@ def _import_socket_handlers(surfaces: str) -> None:
     """Import the surfaces' Socket.IO handlers before ``socketio.init_app``.
 
     Flask-SocketIO replays on every ``init_app`` only the handlers declared before its first one;
-    importing them first keeps them on every app (the tests build many).
+    importing them first keeps them on every app (the tests build many). Imported here, not at
+    the top, so that a board-only server (run_display.py) carries no /desk or /ticket handlers.
     """
     import display.events  # noqa: F401
 

@@ -2,21 +2,27 @@
 from __future__ import annotations
 
 import sys
+import time
 from dataclasses import replace
+from datetime import datetime, timezone
 from pathlib import Path
 
 import click
 from flask import current_app
 
-from queue_core import accounts, retention
+from queue_core import accounts, outbox, retention
+from queue_core.backup import BackupError, backup, backup_into, check, restore
 from queue_core.importer import import_file
 from queue_core.errors import QueueError
 from queue_core.simulation import APPOINTMENT_MIX, WALK_IN_MIX, Scenario, run_day, simulated_office
 from queue_core.simulation import simulate as run_simulation
 from queue_core.simulation_report import format_report, format_sweep, save_sweep, sweep as planner_sweep
 
-from . import create_app, demo
-from .engine import open_engine
+from web import demo
+from web.config import ConfigError
+from web.engine import open_engine
+
+from . import create_app
 
 
 @click.group()
@@ -27,8 +33,6 @@ def cli(ctx: click.Context) -> None:
     Configuration comes from TERMINPRAXIS_CONFIG (a TOML file), TERMINPRAXIS_DATABASE and other
     TERMINPRAXIS_* variables; see docs/configuration.md.
     """
-    from .config import ConfigError
-
     try:
         app = create_app({"ASYNC_MODE": "threading"})
     except (ConfigError, QueueError) as error:
@@ -222,11 +226,6 @@ def simulate(staff_count: int, appointments: int, walk_ins: int, own_office: boo
               help="Keep running and make a backup into the folder PATH every MINUTES.")
 def backup_command(path: str, keep: int | None, every: int | None) -> None:
     """Copy the running office's database to PATH (a new file, or a folder for dated copies)."""
-    import time
-    from datetime import datetime, timezone
-
-    from queue_core.backup import BackupError, backup, backup_into
-
     database = current_app.config["DATABASE"]
     while True:
         now = datetime.now(timezone.utc)
@@ -252,10 +251,6 @@ def backup_command(path: str, keep: int | None, every: int | None) -> None:
 @click.option("--yes", is_flag=True, help="Restore without asking.")
 def restore_command(path: str, yes: bool) -> None:
     """Replace the office's database by the backup PATH (only while no server runs)."""
-    from datetime import datetime, timezone
-
-    from queue_core.backup import BackupError, check, restore
-
     database = current_app.config["DATABASE"]
     try:
         info = check(path)
@@ -284,8 +279,6 @@ def main() -> None:
 @click.option("--once", is_flag=True, help="Send what is due now and exit (default: keep sending).")
 def send_notices_command(once: bool) -> None:
     """Send the outbox's confirmations, reminders and notices (the server does this by itself)."""
-    import time
-
     run_once = current_app.extensions.get("notice_tick")  # registered by booking_public.init_app
     if run_once is None:
         raise click.ClickException("this server has no online booking, so no notices to send")
@@ -293,8 +286,6 @@ def send_notices_command(once: bool) -> None:
         done = run_once(current_app._get_current_object())
         click.echo(f"reminders queued {done['reminders']}, sent {done['sent']}, failed {done['failed']}")
         if once:
-            from queue_core import outbox
-
             engine = _engine()
             try:
                 click.echo("outbox: " + ", ".join(f"{state} {n}" for state, n in outbox.counts(engine.db).items()))

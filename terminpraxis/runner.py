@@ -3,11 +3,15 @@ from __future__ import annotations
 
 import sys
 
-from . import create_app
-from .config import ConfigError
-from .extensions import socketio
 from queue_core.backup import BackupError, hold
 from queue_core.errors import QueueError
+from web.config import ConfigError
+from web.extensions import socketio
+from web.housekeeping import start as start_housekeeping
+from web.public import is_loopback, lan_address
+from web.realtime import relay
+
+from . import create_app
 
 # eventlet.wsgi serves 1,024 connections by default; a hallway of boards and phones needs more.
 MAX_CONNECTIONS = 10_000
@@ -33,8 +37,6 @@ def print_addresses(app, host: str, port: int, surfaces: str) -> None:
 
 def phone_lines(public: str | None, host: str, port: int) -> list[str]:
     """What `make run` says about the phone status page (the ticket's QR code)."""
-    from .public import is_loopback, lan_address
-
     origin = public or f"http://{host}:{port}"
     lines = [f"  Phones        {origin}/t/<ticket>  (the QR code on each ticket; KIOSK_PUBLIC_URL)"]
     if is_loopback(origin):
@@ -56,12 +58,8 @@ def serve(host: str, port: int, surfaces: str) -> None:
         in_use = None if app.config.get("BOARD_UPSTREAM") else hold(app.config["DATABASE"])  # noqa: F841
     except BackupError as error:
         sys.exit(f"terminpraxis: {error.message}")
-    from .realtime import relay
-
     relay.start(app)
     if surfaces == "all":
-        from .housekeeping import start as start_housekeeping
-
         start_housekeeping(app)  # daily purge, missed appointments (one process does the work)
         # Surfaces' own background work, registered by their init_app (e.g. the outbox sender of
         # booking_public: confirmations, reminders, notices; only the main server sends).

@@ -58,7 +58,7 @@ def engine(db_path, office, clock):
 
 @pytest.fixture
 def app(db_path, clock):
-    from web import create_app
+    from terminpraxis import create_app
 
     app = create_app({"TESTING": True, "DATABASE": str(db_path), "ASYNC_MODE": "threading",
                       "CONFIG": str(DEMO_CONFIG), "OFFICE": office_mapping(), "CLOCK": clock,

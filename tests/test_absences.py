@@ -115,7 +115,7 @@ def test_spans_and_bad_input(office, engine):
 
 @pytest.fixture
 def shared_app(db_path, clock):
-    from web import create_app
+    from terminpraxis import create_app
 
     from conftest import DEMO_CONFIG
 

@@ -190,7 +190,7 @@ def test_reset_brings_back_the_configuration(app, client, admin):
 
 
 def test_another_app_on_the_same_database_sees_the_change(app, client, admin, db_path, clock):
-    from web import create_app
+    from terminpraxis import create_app
 
     other = create_app({"TESTING": True, "DATABASE": str(db_path), "ASYNC_MODE": "threading",
                         "CONFIG": str(DEMO_CONFIG), "OFFICE": office_mapping(), "CLOCK": clock,

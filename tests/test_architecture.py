@@ -4,10 +4,9 @@ Every ``import`` counts, also one inside a function (an import moved into a func
 cycle is still an arrow). The rules (docs/architecture.md):
 - ``queue_core`` imports only itself, the standard library and third-party libraries, and no
   web framework;
-- no surface (kiosk, display, desk) imports another surface;
+- no surface (kiosk, display, desk, …) imports another surface;
+- only the composition root ``terminpraxis`` imports a surface (``web`` is the plumbing below them);
 - no cycle between the packages.
-The one known exception is listed in ALLOWED; when it is gone, the test asks to remove it, so the
-rule only ever tightens.
 """
 from __future__ import annotations
 
@@ -15,14 +14,11 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGES = ("queue_core", "web", "kiosk", "display", "desk", "booking_public", "evaluation")
+ROOT_PACKAGE = "terminpraxis"  # the composition root: create_app, the CLI, the runner
+PACKAGES = (ROOT_PACKAGE, "queue_core", "web", "kiosk", "display", "desk", "booking_public", "evaluation")
 SURFACES = ("kiosk", "display", "desk", "booking_public", "evaluation")
 FRAMEWORKS = ("flask", "flask_babel", "flask_limiter", "flask_socketio", "flask_wtf", "socketio", "engineio",
               "eventlet", "werkzeug", "jinja2")
-# Issue 10: web/__init__.py's create_app registers the surfaces while the surfaces use web.*
-# (auth, api, engine, realtime). The planned composition-root package removes this arrow.
-ALLOWED = {("web/__init__.py", "kiosk"), ("web/__init__.py", "display"), ("web/__init__.py", "desk"),
-           ("web/__init__.py", "booking_public"), ("web/__init__.py", "evaluation")}
 
 
 def imported_modules(path: Path, root: Path) -> set[str]:
@@ -55,22 +51,26 @@ def package_edges(root: Path, packages: tuple[str, ...]) -> set[tuple[str, str]]
 
 
 def violations(root: Path, packages: tuple[str, ...] = PACKAGES, surfaces: tuple[str, ...] = SURFACES,
-               allowed: set[tuple[str, str]] = frozenset()) -> list[str]:
+               composition_root: str = ROOT_PACKAGE) -> list[str]:
     """Every broken rule, as a readable line (empty: the house is in order)."""
     edges = package_edges(root, packages)
     found = []
     for source, target in sorted(edges):
         owner = source.split("/")[0]
-        if owner == target or (source, target) in allowed:
+        if owner == target:
             continue
         if owner == "queue_core" and (target in packages or target in FRAMEWORKS or target.startswith("flask_")):
             found.append(f"{source} imports {target}: queue_core stands on nothing of the project or the web")
         if owner in surfaces and target in surfaces:
             found.append(f"{source} imports {target}: a surface never imports another surface")
+        elif target in surfaces and owner != composition_root:
+            found.append(f"{source} imports {target}: only {composition_root} imports the surfaces")
+        if target == composition_root:
+            found.append(f"{source} imports {target}: nothing imports the composition root")
     graph: dict[str, set[str]] = {top: set() for top in packages}
     for source, target in edges:
         owner = source.split("/")[0]
-        if target in graph and target != owner and (source, target) not in allowed:
+        if target in graph and target != owner:
             graph[owner].add(target)
     found.extend(f"import cycle: {' → '.join(cycle)}" for cycle in _cycles(graph))
     return found
@@ -95,14 +95,12 @@ def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
 
 
 def test_the_import_rules_hold():
-    assert violations(ROOT, allowed=ALLOWED) == []
+    assert violations(ROOT) == []
 
 
-def test_the_known_exception_is_still_needed():
-    """When create_app moves to the composition root, this fails: then empty ALLOWED."""
+def test_the_composition_root_is_the_one_that_registers_the_surfaces():
     edges = package_edges(ROOT, PACKAGES)
-    assert ALLOWED <= edges, f"no longer imported, remove from ALLOWED: {sorted(ALLOWED - edges)}"
-    assert violations(ROOT) != []  # without the exception, the web package's arrow is a cycle
+    assert {target for source, target in edges if source.startswith(f"{ROOT_PACKAGE}/")} >= set(SURFACES)
 
 
 def test_the_checker_sees_imports_inside_functions_and_relative_ones(tmp_path):
@@ -121,9 +119,15 @@ def test_the_checker_sees_imports_inside_functions_and_relative_ones(tmp_path):
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / name).write_text(text, encoding="utf-8")
     (tmp_path / "web/engine.py").write_text("def f():\n    from kiosk import routes\n", encoding="utf-8")
+    (tmp_path / "terminpraxis").mkdir()
+    (tmp_path / "terminpraxis/__init__.py").write_text("import kiosk\nimport desk\n", encoding="utf-8")
+    (tmp_path / "desk/api.py").write_text("from terminpraxis import create_app\n", encoding="utf-8")
     found = violations(tmp_path)
     assert "queue_core/engine.py imports flask: queue_core stands on nothing of the project or the web" in found
     assert "kiosk/routes.py imports display: a surface never imports another surface" in found
     assert "display/board.py imports kiosk: a surface never imports another surface" in found
+    assert "web/engine.py imports kiosk: only terminpraxis imports the surfaces" in found
+    assert "desk/api.py imports terminpraxis: nothing imports the composition root" in found
     assert any(line.startswith("import cycle:") and "kiosk" in line and "web" in line for line in found)
-    assert not any("desk/" in line for line in found)  # desk → web is the rule, not a violation
+    assert not any(line.startswith("terminpraxis/") for line in found)  # the root may import surfaces
+    assert not any(line.startswith("desk/__init__") for line in found)  # desk → web is the rule

@@ -136,7 +136,7 @@ def test_restore_continues_the_days_numbers_and_keeps_the_replaced_file(engine, 
 def test_cli_explains_a_missing_database_and_a_wrong_file(tmp_path, monkeypatch):
     from click.testing import CliRunner
 
-    from web.cli import cli
+    from terminpraxis.cli import cli
     from conftest import DEMO_CONFIG
 
     monkeypatch.setenv("TERMINPRAXIS_DATABASE", str(tmp_path / "none.db"))

@@ -8,7 +8,7 @@ import pytest
 
 @pytest.fixture
 def app(db_path, clock):
-    from web import create_app
+    from terminpraxis import create_app
 
     from conftest import DEMO_CONFIG, office_mapping
 

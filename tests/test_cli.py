@@ -6,7 +6,7 @@ from click.testing import CliRunner
 
 from queue_core import Engine, ManualClock, Office, connect
 from queue_core.accounts import user_for_token, verify_password
-from web.cli import cli
+from terminpraxis.cli import cli
 
 from conftest import DEMO_CONFIG, office_mapping
 

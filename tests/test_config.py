@@ -1,7 +1,7 @@
 """Configuration: TOML file, TERMINPRAXIS_* overrides, the test's own mapping, the stored secret."""
 import pytest
 
-from web import create_app
+from terminpraxis import create_app
 from web.engine import office
 
 from conftest import DEMO_CONFIG

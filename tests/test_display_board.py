@@ -79,7 +79,7 @@ def test_api_snapshot_counts_history_and_zones(client, desk_engine, clock):
 
 
 def test_history_length_and_message_are_configurable(db_path, clock, desk_engine):
-    from web import create_app
+    from terminpraxis import create_app
 
     from conftest import DEMO_CONFIG
 

@@ -5,7 +5,7 @@ import click
 import pytest
 
 from queue_core.office import DESK_KEYS, OFFICE_DEFAULTS, SERVICE_KEYS, STAFF_KEYS
-from web.cli import cli
+from terminpraxis.cli import cli
 from web.config import APP_DEFAULTS
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"

@@ -46,7 +46,7 @@ def test_configured_public_origins_are_the_ones_allowed(live_server, tmp_path):
 
 
 def test_an_empty_setting_never_switches_the_check_off():
-    from web import public_origins
+    from terminpraxis import public_origins
 
     assert public_origins([]) is None and public_origins("") is None  # None: same origin only
     assert public_origins("https://a.example/, https://b.example") == ["https://a.example", "https://b.example"]

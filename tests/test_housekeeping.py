@@ -9,7 +9,8 @@ import pytest
 
 from conftest import DEMO_CONFIG, office_mapping
 from queue_core import connect, housekeeping as chores
-from web import create_app, housekeeping
+from terminpraxis import create_app
+from web import housekeeping
 
 from test_stats import at
 

@@ -7,7 +7,7 @@ import pytest
 
 from conftest import DEMO_CONFIG, MONDAY_0830, office_mapping
 from queue_core import Engine, Office, connect
-from web import create_app
+from terminpraxis import create_app
 
 # One caseworker for the one walk-in service; Monday 08:00–12:00 (walk-in cutoff 11:30).
 ONE_CASEWORKER = dict(

@@ -105,7 +105,7 @@ def test_access_only_from_allowed_addresses_or_an_admin_token(app, client):
 
 
 def test_a_wrong_address_list_stops_the_start(db_path, clock):
-    from web import create_app
+    from terminpraxis import create_app
 
     with pytest.raises(ConfigError, match="metrics_allow"):
         create_app({"TESTING": True, "DATABASE": str(db_path), "ASYNC_MODE": "threading",

@@ -81,7 +81,7 @@ def sms_gateway():
 
 @pytest.fixture
 def notice_app(db_path, clock, smtp, sms_gateway):
-    from web import create_app
+    from terminpraxis import create_app
 
     return create_app({"TESTING": True, "DATABASE": str(db_path), "ASYNC_MODE": "threading",
                        "CONFIG": str(DEMO_CONFIG), "OFFICE": office_mapping(), "CLOCK": clock, "SECRET_KEY": "t",
@@ -170,7 +170,7 @@ def test_nothing_is_sent_twice_after_kill_9_mid_send(tmp_path):
     # The first sender waits long on the stuck server (timeout 30 s); the restarted one has a lease of 2 s.
     env = server_env(db_path, TERMINPRAXIS_SMTP_HOST="127.0.0.1", TERMINPRAXIS_SMTP_PORT=str(controller.port),
                      TERMINPRAXIS_NOTIFY_TIMEOUT_S="30", TERMINPRAXIS_NOTIFY_INTERVAL_S="0.2")
-    cli = [sys.executable, "-c", "from web.cli import main; main()", "send-notices"]
+    cli = [sys.executable, "-c", "from terminpraxis.cli import main; main()", "send-notices"]
     sender = subprocess.Popen(cli, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         deadline = time.monotonic() + 60  # the CLI's start-up is slow on a loaded machine
@@ -207,7 +207,7 @@ def _demo_office():
 def test_send_notices_once_reports_the_outbox_per_state(tmp_path):
     from click.testing import CliRunner
 
-    from web.cli import cli
+    from terminpraxis.cli import cli
 
     env = {"TERMINPRAXIS_DATABASE": str(tmp_path / "cli.db"), "TERMINPRAXIS_CONFIG": str(DEMO_CONFIG)}
     result = CliRunner().invoke(cli, ["send-notices", "--once"], env=env)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from web.public import is_loopback
-from web.runner import phone_lines
+from terminpraxis.runner import phone_lines
 
 
 def test_loopback_origins_are_recognised():

@@ -204,7 +204,7 @@ def test_board_server_without_the_database(live_server, queue, tmp_path):
 
 
 def test_board_upstream_needs_a_queue_and_a_board_server(tmp_path):
-    from web import create_app
+    from terminpraxis import create_app
     from web.config import ConfigError
 
     from conftest import DEMO_CONFIG
