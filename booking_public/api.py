@@ -12,12 +12,20 @@ from flask import current_app, jsonify, request
 from queue_core.codes import format_code
 from queue_core.models import Appointment
 from queue_core.online import ONLINE
-from web.api import bp, error, json_body, on_rate_limit
+from web.api import api_blueprint, error, json_body
 from web.engine import get_engine
 from web.i18n import normalise as normalise_language
 
 from . import common
 from .limits import new_bookings
+
+
+def online_too_many(_exc: Exception):
+    """Only new bookings are rate-limited here (booking_public.limits)."""
+    return error(429, "rate_limited", "too many bookings from this address; please try later or call")
+
+
+bp = api_blueprint("booking_api", __name__, rate_limited=online_too_many)
 
 
 def _language(data: dict[str, Any] | None = None) -> str:
@@ -83,10 +91,3 @@ def online_no_visit_api():
     get_engine().record_no_visit(service=service.key, actor=ONLINE)
     return jsonify({"recorded": True, "documents": common.by_post(service.key),
                     "address": current_app.config["POSTAL_ADDRESS"]}), 201
-
-
-def online_too_many(_exc: Exception):
-    return error(429, "rate_limited", "too many bookings from this address; please try later or call")
-
-
-on_rate_limit("/api/v1/online/", online_too_many)

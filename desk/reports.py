@@ -17,8 +17,7 @@ from flask_babel import gettext as _
 from queue_core import accounts, audit, facts, servicetime, simulation_report, stats
 from queue_core.errors import InvalidInput
 from queue_core.schedule import local_instant, wall_clock
-from web.api import bp as api_bp
-from web.api import error
+from web.api import api_blueprint, error
 from web.auth import current_user, login_required
 from web.engine import get_engine
 
@@ -26,6 +25,7 @@ from . import charts
 from .export import CSV_FORMATS, csv_response
 
 bp = Blueprint("reports", __name__)
+api_bp = api_blueprint("reports_api", __name__)
 ACCESS_LOG_LIMIT = 1000
 EXPORT_FORMATS = (*CSV_FORMATS, "json")
 
@@ -350,5 +350,5 @@ def access_log_export():
 
 
 def init_app(app: Flask) -> None:
-    """Register the reports blueprint (the API route sits on web.api's blueprint already)."""
+    """Register the reports pages (their API route, ``api_bp``, is registered by the composition root)."""
     app.register_blueprint(bp)

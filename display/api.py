@@ -5,11 +5,13 @@ from datetime import datetime, timezone
 
 from flask import jsonify, request
 
-from web.api import bp, error
+from web.api import api_blueprint, error
 from web.auth import login_required
 
 from .board import UnknownZone, normalise_zone, reader
 from .events import boards
+
+bp = api_blueprint("display_api", __name__)
 
 
 @bp.get("/board")

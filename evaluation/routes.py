@@ -14,12 +14,12 @@ from queue_core.before_after import compare
 from queue_core.errors import InvalidInput
 from queue_core.facts import parse_day
 from queue_core.schedule import local_day
-from web.api import bp as api_bp
-from web.api import json_body
+from web.api import api_blueprint, json_body
 from web.auth import current_user, login_required
 from web.engine import get_engine
 
 bp = Blueprint("evaluation", __name__)
+api_bp = api_blueprint("evaluation_api", __name__)
 DEFAULT_SPAN_DAYS = 90
 LABELS = {
     "wait_median_min.appointment": "Wartezeit mit Termin, Median (min)",

@@ -1,9 +1,12 @@
-"""The kiosk's JSON API on /api/v1: check-in (code or walk-in) and the public ticket status."""
+"""The kiosk's JSON API on /api/v1: check-in (code or walk-in), the public ticket status, and the
+receipt printer's state for staff."""
 from __future__ import annotations
 
+from flask import current_app
 
 from queue_core.errors import InvalidInput, NotFound
-from web.api import BadRequest, bp, error, json_body, on_rate_limit
+from web.api import BadRequest, api_blueprint, error, json_body
+from web.auth import login_required
 from web.engine import get_engine
 from web.schemas import CheckIn, api_body
 
@@ -13,6 +16,16 @@ from .limits import retry_after, wrong_codes
 
 TOKEN_MAX = 64
 SERVICE_MAX = 64
+
+
+def too_many_codes(_error):
+    """Only check-in by code is rate-limited here: wrong codes, then a pause (kiosk.limits)."""
+    seconds = retry_after()
+    return error(429, "too_many_attempts", "too many wrong codes; please wait before trying again",
+                 retry_after=seconds)
+
+
+bp = api_blueprint("kiosk_api", __name__, rate_limited=too_many_codes)
 
 
 @bp.post("/check-in")
@@ -63,12 +76,10 @@ def ticket_status_api(token: str):
     return ticket_status(engine, found)
 
 
-def too_many_codes(_error):
-    seconds = retry_after()
-    return error(429, "too_many_attempts", "too many wrong codes; please wait before trying again",
-                 retry_after=seconds)
-
-
-on_rate_limit("/api/v1/check-in", too_many_codes)
+@bp.get("/printer")
+@login_required("staff")
+def printer_status():
+    """Staff only: is the receipt printer working? (the staff pages' banner polls it)."""
+    return printer.status(current_app._get_current_object(), get_engine())
 
 

@@ -7,19 +7,29 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
-from flask import Flask
+from flask import Blueprint, Flask
 
 import booking_public
 import desk
 import display
 import evaluation
 import kiosk
+from booking_public import api as booking_api
+from desk import api as desk_api
 from desk import reports
+from display import api as display_api
+from evaluation import routes as evaluation_routes
+from kiosk import api as kiosk_api
 from queue_core import store
 from web import api, config, devices, engine, i18n, metrics, openapi, realtime, security, states, status
 from web.api import StrictJSONProvider
 from web.extensions import limiter, socketio
 from web.queue import RelayQueue, channel_for
+
+# The /api/v1 blueprints, each owned by one surface (web's own: device reports, the OpenAPI document).
+BOARD_API: tuple[Blueprint, ...] = (display_api.bp, devices.bp, openapi.bp)
+API: tuple[Blueprint, ...] = BOARD_API + (kiosk_api.bp, desk_api.bp, reports.api_bp, booking_api.bp,
+                                          evaluation_routes.api_bp)
 
 
 def create_app(test_config: Mapping[str, Any] | None = None, *, surfaces: str = "all") -> Flask:
@@ -47,14 +57,16 @@ def create_app(test_config: Mapping[str, Any] | None = None, *, surfaces: str = 
         app.register_blueprint(status.bp)
     app.register_blueprint(states.bp)  # the queue's words for templates and scripts
 
+    api.init_app(app)
     display.init_app(app)
     if surfaces == "all":
         kiosk.init_app(app)
         desk.init_app(app)
         reports.init_app(app)
-        booking_public.init_app(app)  # after the kiosk: its API shares the kiosk's rate-limit error handler
+        booking_public.init_app(app)
         evaluation.init_app(app)
-    api.init_app(app)  # last, so the surfaces' API routes are on the blueprint when it registers
+    for blueprint in API if surfaces == "all" else BOARD_API:
+        app.register_blueprint(blueprint)
     return app
 
 

@@ -1,7 +1,9 @@
-"""The JSON API's shared parts: the /api/v1 blueprint, its error format and strict JSON bodies.
+"""The JSON API's shared parts: a blueprint factory for /api/v1, its error format and strict JSON bodies.
 
-Errors are always ``{"error": {"code": ..., "message": ...}}`` with a 4xx status (503 when the
-store cannot write right now); surfaces add their routes to ``bp`` in their own modules.
+Each surface owns its API routes on its own blueprint made by ``api_blueprint``; the composition
+root registers them. Errors are always ``{"error": {"code": ..., "message": ...}}`` with a 4xx
+status (503 when the store cannot write right now), the same for every blueprint: ``json_errors``
+gives each one the same handlers, and ``init_app`` answers in JSON for any other error under /api/.
 """
 from __future__ import annotations
 
@@ -18,16 +20,32 @@ from werkzeug.exceptions import HTTPException
 from queue_core.errors import QueueError
 from queue_core.store import StoreUnavailable, unavailable
 
-bp = Blueprint("api", __name__, url_prefix="/api/v1")
-
-# How a rate limit answers depends on whose limit it is (wrong kiosk codes, online bookings): each
-# surface registers its answer for its path prefix; the blueprint has only one handler per exception.
-_LIMIT_ANSWERS: dict[str, Callable[[Exception], Any]] = {}
+API_PREFIX = "/api/v1"
+# Every blueprint made by api_blueprint, so the OpenAPI document knows the API's routes.
+API_BLUEPRINT = "terminpraxis_api"
 
 
-def on_rate_limit(prefix: str, answer: Callable[[Exception], Any]) -> None:
-    """Answer rate limits of API paths starting with ``prefix`` with ``answer`` (longest prefix wins)."""
-    _LIMIT_ANSWERS[prefix] = answer
+def api_blueprint(name: str, import_name: str, *, rate_limited: Callable[[Exception], Any] | None = None) -> Blueprint:
+    """A blueprint for a surface's /api/v1 routes, answering errors in the API's JSON format.
+
+    ``rate_limited`` answers a Flask-Limiter refusal of this blueprint's routes (default: 429
+    ``rate_limited``), e.g. the kiosk's pause after wrong codes."""
+    bp = Blueprint(name, import_name, url_prefix=API_PREFIX)
+    setattr(bp, API_BLUEPRINT, True)
+    json_errors(bp, rate_limited)
+    return bp
+
+
+def json_errors(bp: Blueprint, rate_limited: Callable[[Exception], Any] | None = None) -> None:
+    """Give ``bp`` the API's answers to engine refusals and rate limits."""
+    bp.register_error_handler(QueueError, queue_error)
+    bp.register_error_handler(RateLimitExceeded, rate_limited or too_many_requests)
+
+
+def is_api_blueprint(bp: Blueprint | None) -> bool:
+    """Made by ``api_blueprint`` (its routes belong to the API document)."""
+    return bool(getattr(bp, API_BLUEPRINT, False))
+
 
 # Deeper than any body of this API; far below the parser's recursion limit.
 JSON_MAX_DEPTH = 16
@@ -110,15 +128,10 @@ class Forbidden(QueueError):
     status = 403
 
 
-@bp.errorhandler(RateLimitExceeded)
-def rate_limited(exc: RateLimitExceeded):
-    for prefix in sorted(_LIMIT_ANSWERS, key=len, reverse=True):
-        if request.path.startswith(prefix):
-            return _LIMIT_ANSWERS[prefix](exc)
+def too_many_requests(_exc: Exception):
     return error(429, "rate_limited", "too many requests; please try later")
 
 
-@bp.errorhandler(QueueError)
 def queue_error(err: QueueError):
     details = {k: v for k, v in err.details.items()}
     return error(err.status, err.code, err.message, **details)
@@ -136,7 +149,6 @@ def store_unavailable(err: StoreUnavailable):
 def init_app(app: Flask) -> None:
     """Any HTTP error under /api/ answers in the API's JSON format (unknown routes, wrong methods,
     a body over MAX_CONTENT_LENGTH); a locked or full store answers 503 everywhere."""
-    app.register_blueprint(bp)
     app.register_error_handler(StoreUnavailable, store_unavailable)
 
     @app.errorhandler(sqlite3.OperationalError)
@@ -159,7 +171,5 @@ def friendly_page(err: HTTPException):
     """Pages answer an unknown address (or a refused method) in the visitor's language, never Flask's English."""
     if err.code is None or err.code < 400 or (err.code == 404 and request.blueprint):
         return err  # a surface's own 404 handler (e.g. the kiosk's) already answered its pages
-    from flask import current_app, render_template
-
     office = current_app.config.get("OFFICE", {}).get("name", "")
     return render_template("error.html", code=err.code, office_name=office), err.code

@@ -15,8 +15,10 @@ from flask import current_app, jsonify
 from queue_core import devices
 from queue_core.errors import InvalidInput
 
-from .api import bp, json_body
+from .api import api_blueprint, json_body
 from .engine import get_engine
+
+bp = api_blueprint("devices_api", __name__)
 
 REPORTED = ("zone", "language", "sound", "speech", "detail")
 

@@ -1,6 +1,7 @@
 """GET /api/v1/openapi.json: the OpenAPI 3.1 document of API v1, built from the app itself.
 
-Paths and methods come from the routes on the /api/v1 blueprint, request bodies from the pydantic
+Paths and methods come from the routes of every /api/v1 blueprint (``web.api.api_blueprint``: each
+surface's own, and web's), request bodies from the pydantic
 models their ``api_body`` declares (the same models that validate them), security from
 ``login_required``. Every error answer has one documented shape (``Error``).
 """
@@ -11,8 +12,10 @@ from typing import Any
 
 from flask import Flask, current_app, jsonify
 
-from .api import bp
+from .api import api_blueprint, is_api_blueprint
 from .schemas import Body
+
+bp = api_blueprint("openapi", __name__)
 
 ERROR_SCHEMA = {
     "type": "object",
@@ -35,7 +38,8 @@ def document(app: Flask) -> dict[str, Any]:
     components: dict[str, Any] = {"Error": ERROR_SCHEMA}
     paths: dict[str, dict[str, Any]] = {}
     for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.rule):
-        if not rule.endpoint.startswith(f"{bp.name}.") or rule.rule.endswith("/openapi.json"):
+        owner = app.blueprints.get(rule.endpoint.rpartition(".")[0])
+        if not is_api_blueprint(owner) or owner is bp:
             continue
         view = app.view_functions[rule.endpoint]
         path = _CONVERTER.sub(lambda m: "{" + m.group(2) + "}", rule.rule)

@@ -4,7 +4,7 @@ Configured by ``KIOSK_PRINTER`` (``target``): ``none``, ``network:HOST[:PORT]``,
 or ``file:/PATH``. The pieces: ``target`` reads the setting, ``receipt`` lays the ticket out,
 ``transport`` opens python-escpos's printer classes (the optional ``[printer]`` extra), ``jobs``
 prints as a subscriber of the check-in event (a check-in never waits for paper) and keeps the
-per-process state, ``staff`` is the banner and ``GET /api/v1/printer``. A failure is logged,
+per-process state, ``staff`` is the banner and the state ``GET /api/v1/printer`` (kiosk.api) answers. A failure is logged,
 kept per process and recorded as a ``printer_error`` event (``queue_core.printing``, no personal
 data), shown to signed-in staff only.
 """

@@ -1,4 +1,5 @@
-"""What staff see of the receipt printer: the banner on staff pages and ``GET /api/v1/printer``."""
+"""What staff see of the receipt printer: the banner on staff pages and the state behind
+``GET /api/v1/printer`` (kiosk.api)."""
 from __future__ import annotations
 
 from datetime import time as day_time
@@ -8,8 +9,6 @@ from flask import Flask, current_app
 
 from queue_core import Engine
 from queue_core.schedule import local_day, local_instant, wall_clock
-from web.api import bp
-from web.auth import login_required
 from web.engine import get_engine
 
 from .jobs import state
@@ -51,13 +50,6 @@ def status(app: Flask, engine: Engine) -> dict[str, Any]:
     return {"configured": is_set, "printer": printer, "ok": is_set and found is None,
             "problem": found, "last_printed_at": last_ok.isoformat() if last_ok else None,
             "printed": info["printed"], "failed": info["failed"]}
-
-
-@bp.get("/printer")
-@login_required("staff")
-def printer_status():
-    """Staff only: is the receipt printer working? (the staff pages' banner polls it)."""
-    return status(current_app._get_current_object(), get_engine())
 
 
 def banner_context() -> dict[str, Any]:
