@@ -16,6 +16,7 @@ from queue_core.codes import format_code
 from queue_core.errors import InvalidTransition, NotFound, QueueError
 from queue_core.online import ONLINE
 from web.engine import get_engine
+from web.errors import status_of
 
 from . import common
 from .limits import new_bookings
@@ -92,7 +93,7 @@ def book(service: str):
     try:
         appointment, contact = common.book({**form, "service": chosen.key}, language())
     except QueueError as error:
-        return _slots_page(chosen, form, error, error.status)
+        return _slots_page(chosen, form, error, status_of(error))
     return redirect(url_for("buchen.booking", token=contact.manage_token, lang=language(), neu=1))
 
 

@@ -19,6 +19,7 @@ from queue_core.errors import InvalidInput, NotFound, QueueError
 from queue_core.schedule import wall_clock
 from web.auth import current_user, has_role, login_required
 from web.engine import get_engine
+from web.errors import status_of
 
 from . import queries
 
@@ -108,5 +109,5 @@ def mark():
     except (InvalidInput, NotFound) as refused:
         return page(refused.message, 422)
     except QueueError as refused:
-        return page(refused.message, refused.status)
+        return page(refused.message, status_of(refused))
     return redirect(url_for("absences.absences_page", shown=result.absence_id))

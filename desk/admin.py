@@ -23,6 +23,7 @@ from queue_core.office_texts import INFO_PAGES, board_message, info_key, info_te
 from queue_core.schedule import hours_text, wall_clock
 from web.auth import current_user, end_sockets, login_required
 from web.engine import current, get_engine
+from web.errors import status_of
 from web.i18n import LANGUAGES
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -215,7 +216,7 @@ def save_section(section: str):
         settings.save(engine.db, current_app.config["OFFICE"], new, actor=current_user()["username"],
                       now=engine.now())
     except QueueError as error:
-        return page(section=section, section_error=error.message, typed=typed, status=error.status)
+        return page(section=section, section_error=error.message, typed=typed, status=status_of(error))
     return redirect(url_for("admin.index", section=section) + f"#{section}")
 
 
@@ -243,7 +244,7 @@ def save_info():
                       actor=current_user()["username"], now=engine.now())
     except QueueError as error:
         return page(section="info", section_error=error.message, typed={"page": page_key, "text": text},
-                    status=error.status, info_lang=lang)
+                    status=status_of(error), info_lang=lang)
     return redirect(url_for("admin.index", section="info", info_lang=lang) + "#info")
 
 
@@ -277,7 +278,7 @@ def save_staff():
             if password:
                 accounts.reset_password(engine.db, form["username"], password)
     except QueueError as error:
-        return page(error.message, form, status=error.status)
+        return page(error.message, form, status=status_of(error))
     end_sockets(form["username"])  # a new password or role ended the account's sessions
     return redirect(url_for("admin.index", saved=form["username"]))
 
@@ -297,6 +298,6 @@ def set_active():
             raise InvalidInput("you cannot disable the account you are signed in with", field="username")
         accounts.set_active(engine.db, username, active, engine.now())
     except QueueError as error:
-        return page(error.message, status=error.status)
+        return page(error.message, status=status_of(error))
     end_sockets(username)
     return redirect(url_for("admin.index", saved=username))

@@ -16,9 +16,10 @@ from queue_core.errors import InvalidInput, NotFound
 from queue_core.models import Reason
 from queue_core.policy import Idle
 from queue_core.office import normalise_initial
-from web.api import Forbidden, api_blueprint, json_body
+from web.api import api_blueprint, json_body
 from web.auth import current_user, login_required
 from web.engine import get_engine
+from web.errors import Forbidden
 from web.schemas import DOCUMENTS_MAX, TEXT_MAX, Booking, NoVisit, OnBehalf, Rebook, TicketAction, api_body
 
 from . import queries

@@ -17,7 +17,7 @@ from flask_babel import gettext as _
 from queue_core import accounts, audit, facts, servicetime, simulation_report, stats
 from queue_core.errors import InvalidInput
 from queue_core.schedule import local_instant, wall_clock
-from web.api import api_blueprint, error
+from web.api import api_blueprint, queue_error
 from web.auth import current_user, login_required
 from web.engine import get_engine
 
@@ -245,7 +245,7 @@ def export():
             raise InvalidInput("unknown table; one of " + ", ".join(stats.TABLES), field="table")
         period = _period()
     except InvalidInput as refused:
-        return error(refused.status, refused.code, refused.message, **refused.details)
+        return queue_error(refused)  # the API's JSON answer, also for this page's export link
     evaluation = _evaluation(period)
     filename = f"auswertung-{name}-{period.first.isoformat()}-{period.last.isoformat()}"
     if fmt in CSV_FORMATS:
@@ -338,7 +338,7 @@ def access_log_export():
             raise InvalidInput("export as csv, csv-de or json", field="format")
         period, staff = _access_log_request()
     except InvalidInput as refused:
-        return error(refused.status, refused.code, refused.message, **refused.details)
+        return queue_error(refused)  # the API's JSON answer, also for this page's export link
     entries = access_log(period, staff, limit=1_000_000)
     filename = f"zugriffsprotokoll-{period.first.isoformat()}-{period.last.isoformat()}"
     if fmt in CSV_FORMATS:

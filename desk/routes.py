@@ -21,6 +21,7 @@ from web.auth import (current_user, has_role, login_required, note_failed_sign_i
 from web.extensions import retry_after
 from web.security import secure_request
 from web.engine import get_engine, overridden
+from web.errors import status_of
 from web.i18n import normalise as normalise_language
 
 from . import queries
@@ -171,7 +172,7 @@ def _booking_refused(data: dict, error: QueueError):
     return render_template("desk/booking.html", **booking_context(
         form={k: (v if isinstance(v, str) else "") for k, v in data.items()}, checked=data["documents"],
         checked_needs=data["needs"],
-        error=error.message, error_field=error.details.get("field"))), error.status
+        error=error.message, error_field=error.details.get("field"))), status_of(error)
 
 
 @bp.post("/desk/booking/no-visit")

@@ -13,6 +13,7 @@ from queue_core import settings
 from queue_core.errors import QueueError
 from web.auth import current_user, login_required
 from web.engine import get_engine, overridden
+from web.errors import status_of
 from web.i18n import DEFAULT_LANGUAGE, LANGUAGES
 
 from .admin import bp
@@ -62,5 +63,5 @@ def save_texts():
         settings.save(engine.db, current_app.config["OFFICE"], {f"text:{lang}": typed},
                       actor=current_user()["username"], now=engine.now())
     except QueueError as refused:
-        return _page(lang, error=refused.message, status=refused.status, typed=typed)
+        return _page(lang, error=refused.message, status=status_of(refused), typed=typed)
     return redirect(url_for("admin.texts_page", lang=lang, saved=1))

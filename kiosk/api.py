@@ -5,9 +5,10 @@ from __future__ import annotations
 from flask import current_app
 
 from queue_core.errors import InvalidInput, NotFound
-from web.api import BadRequest, api_blueprint, error, json_body
+from web.api import api_blueprint, error, json_body
 from web.auth import login_required
 from web.engine import get_engine
+from web.errors import BadRequest
 from web.schemas import CheckIn, api_body
 
 from . import printer

@@ -32,7 +32,6 @@ class TooManyOpen(QueueError):
     """The contact already holds as many open bookings as the office allows."""
 
     code = "too_many_open"
-    status = 409
 
 
 @dataclass(frozen=True)

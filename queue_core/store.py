@@ -136,7 +136,6 @@ class StoreUnavailable(Exception):
     """
 
     code = "unavailable"
-    status = 503
     retry_after = 5
 
     def __init__(self, message: str):

@@ -62,3 +62,18 @@ def test_the_openapi_document_lists_every_api_route(app):
         path = rule.rule.replace("<int:", "<").replace("<", "{").replace(">", "}")
         assert path in paths, rule.rule
         assert set(paths[path]) >= {m.lower() for m in rule.methods - {"HEAD", "OPTIONS"}}, rule.rule
+
+
+def test_queue_core_knows_no_http_status_and_web_maps_every_refusal():
+    import inspect
+
+    from queue_core import backup, errors, online, store
+    from web.errors import STATUS, status_of
+
+    refusals = [cls for module in (errors, backup, online, store)
+                for _, cls in inspect.getmembers(module, inspect.isclass)
+                if issubclass(cls, (errors.QueueError, store.StoreUnavailable)) and cls.__module__ == module.__name__]
+    assert all(not hasattr(cls, "status") for cls in refusals), "HTTP statuses belong to web/errors.py"
+    assert set(refusals) - {store.Busy, store.StorageFull} <= set(STATUS)  # both answer as StoreUnavailable
+    assert {status_of(errors.NotFound("x")), status_of(errors.InvalidInput("x")), status_of(errors.SlotTaken("x")),
+            status_of(store.Busy("x"))} == {404, 422, 409, 503}

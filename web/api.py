@@ -20,6 +20,8 @@ from werkzeug.exceptions import HTTPException
 from queue_core.errors import QueueError
 from queue_core.store import StoreUnavailable, unavailable
 
+from .errors import BadRequest, status_of
+
 API_PREFIX = "/api/v1"
 # Every blueprint made by api_blueprint, so the OpenAPI document knows the API's routes.
 API_BLUEPRINT = "terminpraxis_api"
@@ -118,32 +120,22 @@ class StrictJSONProvider(DefaultJSONProvider):
         return value
 
 
-class BadRequest(QueueError):
-    code = "bad_request"
-    status = 400
-
-
-class Forbidden(QueueError):
-    code = "forbidden"
-    status = 403
-
-
 def too_many_requests(_exc: Exception):
     return error(429, "rate_limited", "too many requests; please try later")
 
 
 def queue_error(err: QueueError):
     details = {k: v for k, v in err.details.items()}
-    return error(err.status, err.code, err.message, **details)
+    return error(status_of(err), err.code, err.message, **details)
 
 
 def store_unavailable(err: StoreUnavailable):
     """503 with Retry-After: JSON under /api/, a short page elsewhere (the kiosk retries by itself)."""
     current_app.logger.warning("store unavailable (%s): %s", err.code, err.__cause__ or err)
     if request.path.startswith("/api/"):
-        return error(err.status, err.code, err.message, retry_after=err.retry_after)
+        return error(status_of(err), err.code, err.message, retry_after=err.retry_after)
     page = render_template("unavailable.html", retry_after=err.retry_after)
-    return page, err.status, {"Retry-After": str(err.retry_after)}
+    return page, status_of(err), {"Retry-After": str(err.retry_after)}
 
 
 def init_app(app: Flask) -> None:
