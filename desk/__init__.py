@@ -1,20 +1,23 @@
-"""The desk surface: staff sign-in, the desk page, phone booking, admin, the staff API and /desk socket.
+"""The desk surface: staff sign-in and the desk page (``routes``), the staff API (``api``) and the
+/desk socket (``events``), with three features of their own: ``booking`` (phone booking, the day's
+appointments, slips), ``admin`` (/admin) and ``reports`` (/reports).
 
-Routes and handlers are defined at module level (desk.routes, desk.api, desk.events); init_app()
-only registers the pages, because create_app() runs many times in the tests. The composition root
-registers the API blueprint (``desk.api.bp``) and imports the /desk handlers.
+Routes and handlers are defined at module level; init_app() only registers the pages, because
+create_app() runs many times in the tests. The composition root registers the API blueprints
+(``desk.api.bp``, ``desk.reports.api_bp``) and imports the /desk handlers.
 """
 from flask import Flask
 
 from web import auth
 
-from . import absences, admin, health, labels, routes, texts  # noqa: F401  (health, texts: admin pages)
+from . import absences, admin, booking, labels, reports, routes
+
+PAGES = (routes.bp, booking.bp, absences.bp, *admin.BLUEPRINTS, reports.bp)
 
 
 def init_app(app: Flask) -> None:
     """Register this surface's pages and sign-in/CSRF."""
     auth.init_app(app)
     labels.init_app(app)
-    app.register_blueprint(routes.bp)
-    app.register_blueprint(admin.bp)
-    app.register_blueprint(absences.bp)
+    for blueprint in PAGES:
+        app.register_blueprint(blueprint)

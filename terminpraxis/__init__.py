@@ -62,7 +62,6 @@ def create_app(test_config: Mapping[str, Any] | None = None, *, surfaces: str = 
     if surfaces == "all":
         kiosk.init_app(app)
         desk.init_app(app)
-        reports.init_app(app)
         booking_public.init_app(app)
         evaluation.init_app(app)
     for blueprint in API if surfaces == "all" else BOARD_API:

@@ -162,7 +162,7 @@ def test_unknown_exports_are_refused(client, admin, url):
 
 
 def test_csv_cells_never_start_a_formula(client, admin, engine, clock):
-    from desk.export import cell
+    from desk.reports.export import cell
 
     assert cell("=HYPERLINK(1)") == "'=HYPERLINK(1)" and cell(-3) == "-3" and cell(None) == ""
 

@@ -6,7 +6,7 @@ process through the shared database (queue_core.devices).
 """
 from __future__ import annotations
 
-from flask import current_app, render_template, request
+from flask import Blueprint, current_app, render_template, request
 
 from queue_core import devices
 from queue_core.schedule import wall_clock
@@ -14,7 +14,7 @@ from web.auth import current_user, login_required
 from web.engine import get_engine
 from web.public import is_loopback
 
-from .admin import bp
+bp = Blueprint("admin_health", __name__, url_prefix="/admin")
 
 
 @bp.get("/health")

@@ -26,6 +26,8 @@ from web.engine import current, get_engine
 from web.errors import status_of
 from web.i18n import LANGUAGES
 
+from ..routes import document_choices
+
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 MAX_ROWS = 60
@@ -61,8 +63,6 @@ def letters_text(letters: frozenset[str]) -> str:
 
 def office_forms(office: Office, state: dict[str, Any], info_lang: str) -> dict[str, Any]:
     """Every section's form values from the office as it is now."""
-    from .routes import document_choices
-
     return {
         "desks": [{"key": d.key, "room": d.room, "zone": d.zone, "capabilities": sorted(d.capabilities)}
                   for d in office.desks.values()],

@@ -6,7 +6,7 @@ every process sees a change at once, like the other settings.
 """
 from __future__ import annotations
 
-from flask import current_app, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from queue_core import settings
@@ -16,8 +16,9 @@ from web.engine import get_engine, overridden
 from web.errors import status_of
 from web.i18n import DEFAULT_LANGUAGE, LANGUAGES
 
-from .admin import bp
-from .routes import document_choices
+from ..routes import document_choices
+
+bp = Blueprint("admin_texts", __name__, url_prefix="/admin")
 
 
 def office_texts() -> list[tuple[str, str]]:
@@ -64,4 +65,4 @@ def save_texts():
                       actor=current_user()["username"], now=engine.now())
     except QueueError as refused:
         return _page(lang, error=refused.message, status=status_of(refused), typed=typed)
-    return redirect(url_for("admin.texts_page", lang=lang, saved=1))
+    return redirect(url_for("admin_texts.texts_page", lang=lang, saved=1))

@@ -1,9 +1,9 @@
 """The office's evaluation (Auswertung): /reports with charts, CSV/JSON export, the access log view,
 and ``GET /api/v1/stats``. Admin role only (the figures name caseworkers).
 
-Routes are defined at module level; init_app() only registers the blueprint (create_app runs
-many times in the tests). The figures come from queue_core.stats; this module only parses the
-request, renders and exports.
+Routes are defined at module level on ``bp`` (the pages, registered by ``desk.init_app``) and
+``api_bp`` (registered by the composition root), as create_app runs many times in the tests. The
+figures come from queue_core.stats; this module only parses the request, renders and exports.
 """
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import json
 from datetime import date, time, timedelta
 from typing import Any
 
-from flask import Blueprint, Flask, Response, jsonify, render_template, request
+from flask import Blueprint, Response, jsonify, render_template, request
 from flask_babel import gettext as _
 
 from queue_core import accounts, audit, facts, servicetime, simulation_report, stats
@@ -348,7 +348,3 @@ def access_log_export():
                     mimetype="application/json",
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
-
-def init_app(app: Flask) -> None:
-    """Register the reports pages (their API route, ``api_bp``, is registered by the composition root)."""
-    app.register_blueprint(bp)
