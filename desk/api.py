@@ -11,14 +11,14 @@ from flask import request
 
 from queue_core import slots as slot_finder
 from queue_core.errors import InvalidInput
-from web.api import api_blueprint, json_body
+from web.api import api_blueprint
 from web.auth import current_user, login_required
 from web.engine import get_engine
 from web.errors import Forbidden
-from web.schemas import Booking, NoVisit, OnBehalf, Rebook, TicketAction, api_body
+from web.schemas import Booking, NoVisit, OnBehalf, Rebook, SlotQuery, TicketAction, api_body, body, validate
 
 from . import queries
-from .booking.commands import book_from, int_field, known_id, no_visit_from, rebook_from, text_field
+from .booking.commands import book_from, known_id, no_visit_from, rebook_from
 from .reasons import reason_json, with_needs
 from .view import desk_view
 
@@ -31,7 +31,7 @@ ACTIONS = ("recall", "start", "finish", "no-show", "requeue", "transfer", "cance
 @api_body(NoVisit)
 def record_no_visit():
     """A phone call that needs no visit: documents come by post (counted as a visit avoided)."""
-    appointment = no_visit_from(json_body(), current_user()["username"])
+    appointment = no_visit_from(body(NoVisit), current_user()["username"])
     engine = get_engine()
     return {"id": appointment.id, "appointment": queries.appointment_json(engine, appointment)}, 201
 
@@ -40,7 +40,7 @@ def record_no_visit():
 @login_required()
 @api_body(Booking)
 def book_appointment():
-    appointment = book_from(json_body(), current_user()["username"])
+    appointment = book_from(body(Booking), current_user()["username"])
     engine = get_engine()
     return {"id": appointment.id, "code": appointment.code,
             "appointment": queries.appointment_json(engine, appointment)}, 201
@@ -79,7 +79,7 @@ def cancel_appointment(appointment_id: int):
 def rebook_appointment(appointment_id: int):
     """Move a booked appointment: ``starts_at`` and optionally ``staff``; the code stays the same."""
     engine = get_engine()
-    appointment = rebook_from(appointment_id, json_body(), current_user()["username"])
+    appointment = rebook_from(appointment_id, body(Rebook), current_user()["username"])
     return {"appointment": queries.appointment_json(engine, appointment)}
 
 
@@ -99,23 +99,12 @@ def _close_appointment(appointment_id: int, command) -> dict:
 @login_required()
 def free_slots():
     engine = get_engine()
-    args = request.args
-    service = args.get("service")
-    if not service:
-        raise InvalidInput("name a service", field="service")
-    days = int_field(args.get("days", 7), "days", 1, slot_finder.MAX_DAYS)
-    step = int_field(args.get("step", slot_finder.DEFAULT_STEP_MIN), "step", 5, 240)
-    limit = int_field(args.get("limit", 500), "limit", 1, 2000)
-    duration = args.get("duration_min")
-    duration = None if not duration else int_field(duration, "duration_min", 1, 480)
-    initial = args.get("initial") or None
-    if initial is not None and len(initial) > 40:
-        raise InvalidInput("the initial must be a letter A–Z", field="initial")
-    staff = args.get("staff") or None
-    found = slot_finder.free_slots(engine.db, engine.office, engine.now(), service, staff=staff, days=days,
-                                   step_min=step, duration_min=duration, initial=initial, limit=limit)
-    caseworkers = slot_finder.eligible_caseworkers(engine.office, service, staff, initial)
-    return {"service": service, "days": days,
+    query = validate(SlotQuery, request.args.to_dict())
+    found = slot_finder.free_slots(engine.db, engine.office, engine.now(), query.service, staff=query.staff,
+                                   days=query.days, step_min=query.step, duration_min=query.duration_min,
+                                   initial=query.initial, limit=query.limit)
+    caseworkers = slot_finder.eligible_caseworkers(engine.office, query.service, query.staff, query.initial)
+    return {"service": query.service, "days": query.days,
             "caseworkers": [{"username": c.username, "name": c.name} for c in caseworkers],
             "slots": [s.as_dict(engine.office) for s in found]}
 
@@ -181,38 +170,29 @@ def ticket_action(ticket_id: int, action: str):
         raise InvalidInput("unknown action; use one of " + ", ".join(ACTIONS), field="action")
     engine = get_engine()
     actor = current_user()["username"]
-    data = json_body() if request.get_data() else {}
+    data = body(TicketAction)
     if action == "recall":
         ticket = engine.recall(ticket_id, actor=actor)
     elif action == "start":
         ticket = engine.start(ticket_id, actor=actor)
     elif action == "finish":
-        outcome = data.get("outcome", "done")
-        if not isinstance(outcome, str):
-            raise InvalidInput("outcome must be done, by_post or follow_up", field="outcome")
-        ticket = engine.finish(ticket_id, outcome=outcome, actor=actor)
+        ticket = engine.finish(ticket_id, outcome=data.outcome or "done", actor=actor)
     elif action == "no-show":
         ticket = engine.no_show(ticket_id, actor=actor)
     elif action == "requeue":
         ticket = engine.requeue(ticket_id, actor=actor)
     elif action == "transfer":
-        service, staff = text_field(data, "service"), text_field(data, "staff")
-        if service is not None:
-            engine.office.service(service)
-        ticket = engine.transfer(ticket_id, service=service, staff=staff, actor=actor)
+        if data.service is not None:
+            engine.office.service(data.service)
+        ticket = engine.transfer(ticket_id, service=data.service, staff=data.staff, actor=actor)
     elif action == "cancel":
         ticket = engine.cancel_ticket(ticket_id, actor=actor)
     elif action == "urgent":
-        reason = data.get("reason")
-        if reason is not None and not isinstance(reason, str):
-            raise InvalidInput("give a reason why this visit is urgent", field="reason")
-        ticket = engine.mark_urgent(ticket_id, reason, actor=actor)
+        ticket = engine.mark_urgent(ticket_id, data.reason, actor=actor)
     else:  # call
-        desk = text_field(data, "desk", required=True)
-        note = data.get("note")
-        if note is not None and not isinstance(note, str):
-            raise InvalidInput("give a reason for calling out of turn", field="note")
-        call = engine.call_ticket(ticket_id, desk_key(desk), caseworker_for_call(), note)
+        if data.desk is None:
+            raise InvalidInput("desk is required", field="desk")
+        call = engine.call_ticket(ticket_id, desk_key(data.desk), caseworker_for_call(), data.note)
         result = queries.ticket_json(engine, call.ticket)
         result["reason"] = reason_json(engine, call.reason)
         return {"ticket": result}

@@ -10,7 +10,7 @@ from .base import EngineBase
 from .clock import as_utc, to_db
 from .codes import code_hash, new_code
 from .errors import InvalidInput, SlotTaken
-from .models import Appointment
+from .models import APPOINTMENT_MINUTES, Appointment
 from .online import attach_contact, checked_contact
 from .needs import clean as clean_needs
 from .schedule import fits_hours, local_day
@@ -84,7 +84,7 @@ class Booking(EngineBase):
             minutes = svc.minutes if duration_min is None else int(duration_min)
         except (TypeError, ValueError):
             raise InvalidInput("duration must be a whole number of minutes", field="duration_min") from None
-        if not 1 <= minutes <= 8 * 60:
+        if not APPOINTMENT_MINUTES[0] <= minutes <= APPOINTMENT_MINUTES[1]:
             raise InvalidInput("duration must be between 1 minute and 8 hours", field="duration_min")
         if not fits_hours(self.office, starts_at, minutes):
             raise InvalidInput("the appointment is not within office hours", field="starts_at")

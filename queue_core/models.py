@@ -9,6 +9,9 @@ from typing import Any
 from .clock import from_db
 from .states import AppointmentState, TicketState
 
+# The shortest and the longest appointment, in minutes (booking, free slots, the API's bodies).
+APPOINTMENT_MINUTES = (1, 8 * 60)
+
 TICKET_KINDS = ("appointment", "walk_in")
 TICKET_STATES = tuple(TicketState)
 APPOINTMENT_STATES = tuple(AppointmentState)

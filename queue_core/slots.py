@@ -15,6 +15,7 @@ from sqlite_utils import Database
 from .absences import spans_of
 from .clock import as_utc, from_db, to_db
 from .errors import InvalidInput
+from .models import APPOINTMENT_MINUTES
 from .office import Caseworker, Office, normalise_initial
 from .schedule import booking_openings, local_day
 
@@ -82,7 +83,7 @@ def free_slots(db: Database, office: Office, now: datetime, service: str, staff:
     if isinstance(step_min, bool) or not isinstance(step_min, int) or not 5 <= step_min <= 240:
         raise InvalidInput("step must be between 5 and 240 minutes", field="step_min")
     minutes = office.service(service).minutes if duration_min is None else duration_min
-    if isinstance(minutes, bool) or not isinstance(minutes, int) or not 1 <= minutes <= 8 * 60:
+    if isinstance(minutes, bool) or not isinstance(minutes, int) or not APPOINTMENT_MINUTES[0] <= minutes <= APPOINTMENT_MINUTES[1]:
         raise InvalidInput("duration must be between 1 minute and 8 hours", field="duration_min")
     now = as_utc(now)
     caseworkers = eligible_caseworkers(office, service, staff, initial)

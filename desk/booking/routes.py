@@ -17,6 +17,7 @@ from web.auth import current_user, login_required
 from web.engine import get_engine
 from web.errors import status_of
 from web.i18n import normalise as normalise_language
+from web.schemas import DOCUMENTS_MAX, Booking, NoVisit, Rebook, validate
 
 from .. import queries
 from ..routes import FIELD_MAX, document_choices
@@ -53,7 +54,7 @@ def _booking_form() -> dict:
     data = {k: form.get(k) for k in ("name", "service", "staff", "starts_at", "concern", "notes",
                                      "phone", "birth_date", "language", "duration_min", "email", "mobile",
                                      "consent")}
-    data["documents"] = [d for d in form.getlist("documents") if d.strip()][:30]
+    data["documents"] = [d for d in form.getlist("documents") if d.strip()][:DOCUMENTS_MAX]
     data["needs"] = form.getlist("needs")[:len(NEEDS)]
     data["interpreter"] = form.get("interpreter")
     extra = (form.get("documents_other") or "").strip()
@@ -76,7 +77,7 @@ def booking_no_visit():
     """"No visit needed — documents by post": recorded from the booking form, no slot needed."""
     data = _booking_form()
     try:
-        recorded = no_visit_from(data, current_user()["username"])
+        recorded = no_visit_from(validate(NoVisit, data), current_user()["username"])
     except QueueError as error:
         return _booking_refused(data, error)
     return redirect(url_for("booking.booking", no_visit=recorded.id))
@@ -87,7 +88,7 @@ def booking_no_visit():
 def booking_submit():
     data = _booking_form()
     try:
-        appointment = book_from(data, current_user()["username"])
+        appointment = book_from(validate(Booking, data), current_user()["username"])
     except QueueError as error:
         return _booking_refused(data, error)
     return redirect(url_for("booking.slip", appointment_id=appointment.id, print=1))
@@ -118,8 +119,8 @@ def rebook(appointment_id: int):
     error = None
     if request.method == "POST":
         try:
-            rebook_from(appointment_id, {k: request.form.get(k) for k in ("starts_at", "staff")},
-                        current_user()["username"])
+            wanted = validate(Rebook, {k: request.form.get(k) for k in ("starts_at", "staff")})
+            rebook_from(appointment_id, wanted, current_user()["username"])
         except QueueError as refused:
             error = refused.message
         else:
