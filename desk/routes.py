@@ -7,7 +7,7 @@ from flask_limiter.errors import RateLimitExceeded
 
 from queue_core import accounts
 
-from web.auth import (current_user, has_role, login_required, note_failed_sign_in, safe_next, sign_in,
+from web.auth import (csrf, current_user, has_role, login_required, note_failed_sign_in, safe_next, sign_in,
                       sign_in_attempts, sign_out, typed_username)
 from web.extensions import retry_after
 from web.security import secure_request
@@ -43,8 +43,6 @@ def login():
     error = None
     status = 200
     if request.method == "POST":
-        from web.auth import csrf
-
         csrf.protect()
         username = typed_username()
         password = request.form.get("password", "")[:1000]

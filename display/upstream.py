@@ -21,6 +21,8 @@ from typing import Any
 from flask import Blueprint, Flask, jsonify
 from sqlite_utils import Database
 
+from web.extensions import socketio
+
 from .board import ESTIMATE_TTL_S, BoardReader
 
 SEQ_TTL_S = 2.0
@@ -48,8 +50,6 @@ class UpstreamReader(BoardReader):
         return {"office": self.app.extensions["terminpraxis"]["office"], "overrides": overrides}
 
     def _queue_seq(self) -> int:
-        from web.extensions import socketio
-
         return getattr(socketio.server.manager, "latest_seq", 0)
 
     def latest_seq(self) -> int:
@@ -94,6 +94,4 @@ class UpstreamReader(BoardReader):
 @bp.get("/healthz")
 def health():
     """Alive, and whether the message queue is heard (this server knows no counts of its own)."""
-    from web.extensions import socketio
-
     return jsonify({"ok": True, "queue": bool(getattr(socketio.server.manager, "subscribed", False))})

@@ -27,6 +27,7 @@ from flask_wtf.csrf import CSRFProtect
 
 from queue_core import accounts
 
+from .api import error
 from .engine import get_engine
 from .extensions import limiter, socketio
 
@@ -174,8 +175,6 @@ def _is_api() -> bool:
 
 
 def _refuse(status: int, code: str, message: str):
-    from .api import error
-
     response, status = error(status, code, message)
     if status == 401:
         response.headers["WWW-Authenticate"] = 'Bearer realm="terminpraxis"'
