@@ -110,6 +110,7 @@ def free_slots():
 
 
 def desk_key(desk: str) -> str:
+    """``desk`` when the office has it, else InvalidInput."""
     if len(desk) > 40:
         raise InvalidInput("unknown desk", field="desk")
     get_engine().office.desk(desk)
@@ -117,6 +118,7 @@ def desk_key(desk: str) -> str:
 
 
 def caseworker_for_call() -> str:
+    """Whom a call is for: the signed-in caseworker, or (an admin only) the body's ``staff``."""
     user = current_user()
     data = request.get_json(silent=True) if request.content_length else None
     wanted = data.get("staff") if isinstance(data, dict) else None

@@ -6,14 +6,15 @@ from typing import Any
 
 from flask_babel import gettext as _, ngettext
 
-from queue_core import needs
-from queue_core.models import Reason
+from queue_core import Engine, needs
+from queue_core.models import Reason, Ticket
 from queue_core.policy import Idle
 
 from . import queries
 
 
-def reason_json(engine, reason: Reason) -> dict[str, Any]:
+def reason_json(engine: Engine, reason: Reason) -> dict[str, Any]:
+    """Why the policy chose this visitor, with the desk's sentence for it."""
     starts = queries.local_hm(engine, reason.starts_at)
     fits = queries.local_hm(engine, reason.fits_before)
     texts = {
@@ -29,7 +30,7 @@ def reason_json(engine, reason: Reason) -> dict[str, Any]:
             "text": texts.get(reason.code, reason.code)}
 
 
-def idle_json(engine, idle: Idle | None) -> dict[str, Any] | None:
+def idle_json(engine: Engine, idle: Idle | None) -> dict[str, Any] | None:
     """Why nobody is callable, in words for the desk (None when someone is)."""
     if idle is None:
         return None
@@ -54,7 +55,7 @@ def idle_json(engine, idle: Idle | None) -> dict[str, Any] | None:
             "before": before, "shortest_min": idle.shortest_min, "text": text}
 
 
-def with_needs(engine, reason: dict[str, Any], ticket, desk: str) -> dict[str, Any]:
+def with_needs(engine: Engine, reason: dict[str, Any], ticket: Ticket, desk: str) -> dict[str, Any]:
     """The reason text says when the visitor has needs: met by this desk, or (an override) which not."""
     if not (ticket.needs or ticket.interpreter):
         return reason

@@ -3,14 +3,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from queue_core import events, views
+from queue_core import Engine, events, views
 from queue_core.models import Reason
 
 from . import queries
 from .reasons import idle_json, reason_json, with_needs
 
 
-def desk_view(engine, desk: str, user: dict) -> dict[str, Any]:
+def desk_view(engine: Engine, desk: str, user: dict) -> dict[str, Any]:
+    """The desk's state for ``user`` at ``desk``: the current ticket and why it was called, who
+    waits, the caseworker's day (times and states only) and why nobody is callable."""
     caseworker = engine.office.staff.get(user["username"])
     current = views.current_ticket(engine.db, desk, user["username"])
     current_json = None
