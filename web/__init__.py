@@ -25,6 +25,9 @@ def create_app(test_config: Mapping[str, Any] | None = None, *, surfaces: str = 
     store.lock_wait.sleep = socketio.sleep
     store.lock_wait.limit_s = float(app.config["DATABASE_BUSY_WAIT_S"])
     engine.init_app(app)
+    from . import locations
+
+    locations.init_app(app)  # first of the request hooks: the URL's location before anything opens an engine
     limiter.init_app(app)
     _import_socket_handlers(surfaces)
     socketio.init_app(app, async_mode=app.config["ASYNC_MODE"], client_manager=_queue(app),
