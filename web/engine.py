@@ -116,6 +116,15 @@ def save_office_settings(new: dict[str, Any], *, actor: str | None) -> Office:
     return engine.save_settings(new, actor=actor, desks_elsewhere=taken)
 
 
+def engine_of_ticket(ticket: Any) -> Engine:
+    """This request's engine, at the location of ``ticket`` (the first location's for one no longer known)."""
+    engine = get_engine()
+    if ticket.location == engine.office.location:
+        return engine
+    known = registry(current_app._get_current_object(), engine.db).offices
+    return engine_at(engine, ticket.location) if ticket.location in known else engine
+
+
 def get_engine() -> Engine:
     if "engine" not in g:
         g.engine = open_engine(current_app._get_current_object(), current_location())
