@@ -10,10 +10,11 @@ def init_app(app: Flask) -> None:
     """Register this surface's blueprint, API routes, Socket.IO handlers and sign-in/CSRF."""
     from web import auth
 
-    from . import absences, admin, api, events, health, labels, routes, texts  # noqa: F401  (they register on import)
+    from . import absences, admin, api, events, health, labels, locations, routes, texts  # noqa: F401  (they register on import)
 
     auth.init_app(app)
     labels.init_app(app)
+    locations.init_app(app)
     app.register_blueprint(routes.bp)
     app.register_blueprint(admin.bp)
     app.register_blueprint(absences.bp)
