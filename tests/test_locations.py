@@ -113,3 +113,24 @@ def test_a_caseworker_works_only_at_the_locations_given(app, client, admin):
     csrf = csrf_from(desk_page.get_data(as_text=True))
     refused = staff.post("/api/v1/desks/210/call-next", headers={"X-CSRF-Token": csrf})
     assert refused.status_code == 403 and refused.get_json()["error"]["code"] == "forbidden"
+
+
+def test_reports_compare_the_locations(app, client, admin, clock):
+    client.post("/admin/locations", data={"csrf_token": admin, "slug": "sued", "name": "Bürgerbüro Süd"})
+    client.post("/standort/sued/admin/settings/desks", data=desk_form(admin, [{"key": "s1", "room": "Süd 1"}]))
+    db = connect(app.config["DATABASE"])
+    found = registry(app)
+    for slug, desk, visits in (("rathaus", "210", 1), ("sued", "s1", 2)):
+        engine = Engine(db, found.office(slug), clock)
+        for _ in range(visits):
+            engine.walk_in("notfall")
+            called = engine.call_next(desk, "abraun")
+            engine.finish(called.ticket.id, actor="abraun")
+    db.close()
+    day = clock.now().date().isoformat()
+    page = text(client.get(f"/reports?from={day}&to={day}"))
+    assert "Standorte im Vergleich" in page
+    rows = {slug: page.split(f'data-location="{slug}"')[1].split("</tr>")[0] for slug in ("rathaus", "sued")}
+    assert "Bürgerbüro Süd" in rows["sued"] and "<td>2</td>" in rows["sued"] and "<td>1</td>" in rows["rathaus"]
+    only = client.get(f"/reports?from={day}&to={day}&location=sued")
+    assert only.status_code == 200 and 'value="sued" selected' in text(only)
