@@ -20,7 +20,7 @@ from queue_core.schedule import local_instant, wall_clock
 from web.api import bp as api_bp
 from web.api import error
 from web.auth import current_user, login_required
-from web.engine import get_engine
+from web.engine import current_location, get_engine
 
 from . import charts, report_locations
 from .export import CSV_FORMATS, csv_response
@@ -115,8 +115,9 @@ def _period() -> facts.Period:
     for key in ("from", "to", "location"):
         if len(args.get(key, "")) > 64:
             raise InvalidInput(f"'{key}' is too long", field=key)
+    # Under a location's prefix the page starts with that location; "alle" (empty) compares all.
     return facts.period_from_query(engine.db, engine.office, engine.now(), args.get("from"), args.get("to"),
-                                   args.get("location"))
+                                   args.get("location", current_location()))
 
 
 def _evaluation(period: facts.Period) -> dict[str, Any]:

@@ -81,3 +81,31 @@ def test_a_walk_in_at_nord_is_called_on_nords_board_only(server, browser):
     finally:
         for page in (*boards.values(), kiosk):
             page.close()
+
+
+def test_a_caseworker_calls_at_nords_desk_page(server, browser):
+    """The desk page under a location's prefix talks to that location's API (its desks, its queue)."""
+    add_account(server.db_path, "hkoch")
+    config = tomllib.loads(server.config.read_text(encoding="utf-8"))
+    db = connect(server.db_path)
+    try:
+        Engine(db, locations.load(db, config).office("nord"), SystemClock()).walk_in("notfall")
+    finally:
+        db.close()
+    page = browser.new_page()
+    page.set_default_timeout(10_000)
+    try:
+        page.goto(f"{server.url}/standort/nord/desk/login")
+        page.fill("#username", "hkoch")
+        page.fill("#password", "browser-geheim-1")
+        page.locator("form button[type=submit]").last.click()
+        page.wait_for_url("**/standort/nord/desk**")
+        if page.locator("#desk-choice").count():
+            page.select_option("#desk-choice", "n1")
+            page.locator("form button[type=submit]").last.click()
+        page.wait_for_selector("#desk[data-desk='n1']")
+        assert page.locator(".workplaces a[aria-current='page']").inner_text() == "Bürgerbüro Nord"
+        page.click("button[data-action='next']")
+        page.wait_for_function("() => document.body.innerText.includes('W 001')")
+    finally:
+        page.close()
