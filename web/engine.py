@@ -116,6 +116,12 @@ def save_office_settings(new: dict[str, Any], *, actor: str | None) -> Office:
     return engine.save_settings(new, actor=actor, desks_elsewhere=taken)
 
 
+def engines_everywhere(app: Flask, engine: Engine) -> list[Engine]:
+    """An engine per location on ``engine``'s connection (chores that each location needs done)."""
+    found = registry(app, engine.db)
+    return [Engine(engine.db, office_now, engine.clock) for office_now in found.offices.values()]
+
+
 def engine_of_ticket(ticket: Any) -> Engine:
     """This request's engine, at the location of ``ticket`` (the first location's for one no longer known)."""
     engine = get_engine()
