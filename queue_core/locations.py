@@ -121,21 +121,23 @@ def load(db: Database, config: Mapping[str, Any], on_error: Any = None) -> Regis
         if slug not in places:
             places[slug] = Location(slug, row["name"], active=bool(row["active"]))
             mappings[slug] = {**top, "desks": [], "location": slug}
-    offices: dict[str, Office] = {}
+    offices = {slug: Office.from_mapping({**mappings[slug], "name": place.name}, primary=place.primary)
+               for slug, place in places.items()}  # the file itself must be valid
+    _refuse_shared_desks(offices)
     found_all: dict[str, dict[str, Any]] = {}
     for slug, place in places.items():
         base = {**mappings[slug], "name": place.name}
-        found = settings.overrides(db, settings.storage_key(slug, first))
-        office = Office.from_mapping(base, primary=place.primary)  # the file itself must be valid
-        if found:
-            try:
-                office = Office.from_mapping(settings.effective_mapping(base, found), configured=base,
-                                             primary=place.primary)
-            except InvalidInput as error:
-                if on_error is not None:
-                    on_error(slug, error)
-        offices[slug], found_all[slug] = office, found
-    _refuse_shared_desks(offices)
+        found = found_all[slug] = settings.overrides(db, settings.storage_key(slug, first))
+        if not found:
+            continue
+        try:
+            office = Office.from_mapping(settings.effective_mapping(base, found), configured=base,
+                                         primary=place.primary)
+            _refuse_shared_desks({**offices, slug: office})
+            offices[slug] = office
+        except InvalidInput as error:  # the file changed under the overrides: the file's office applies
+            if on_error is not None:
+                on_error(slug, error)
     return Registry(current, first, places, offices, found_all)
 
 

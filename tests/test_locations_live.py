@@ -107,3 +107,7 @@ def test_two_locations_in_one_process_never_mix(two_locations, tmp_path):
     status, body = get(server.url + "/standort/nord/api/v1/board")  # the board's JSON: only its own calls
     assert status == 200 and json.loads(body)["location"] == "nord"
     assert {c["room"] for c in json.loads(body)["called"]} == {"Nord 1"}
+    status, body = get(server.url + "/api/v1/board?location=nord")  # the API's own location parameter
+    assert status == 200 and json.loads(body)["location"] == "nord"
+    assert {c["room"] for c in json.loads(body)["called"]} == {"Nord 1"}
+    assert get(server.url + "/api/v1/board?location=sued")[0] == 404

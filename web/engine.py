@@ -116,6 +116,12 @@ def save_office_settings(new: dict[str, Any], *, actor: str | None) -> Office:
     return engine.save_settings(new, actor=actor, desks_elsewhere=taken)
 
 
+def active_location(slug: str) -> bool:
+    """Whether ``slug`` is an active location of this installation."""
+    place = registry(current_app._get_current_object(), get_engine().db).locations.get(slug)
+    return place is not None and place.active
+
+
 def engines_everywhere(app: Flask, engine: Engine) -> list[Engine]:
     """An engine per location on ``engine``'s connection (chores that each location needs done)."""
     found = registry(app, engine.db)
