@@ -50,7 +50,7 @@ def init_app(app: Flask) -> None:
     @app.before_request
     def known_location():
         slug = request.environ.get(LOCATION_KEY)
-        if slug is None:
+        if slug is None or request.endpoint == "static":  # a script or style is the same everywhere
             return None
         engine = open_engine(app)  # the first location's: it reads which locations there are
         place = registry(app, engine.db).locations.get(slug)
