@@ -10,7 +10,7 @@ from flask import Flask
 
 from web import auth
 
-from . import absences, admin, booking, labels, reports, routes
+from . import absences, admin, booking, labels, locations, reports, routes
 
 PAGES = (routes.bp, booking.bp, absences.bp, *admin.BLUEPRINTS, reports.bp)
 
@@ -19,5 +19,6 @@ def init_app(app: Flask) -> None:
     """Register this surface's pages and sign-in/CSRF."""
     auth.init_app(app)
     labels.init_app(app)
+    locations.init_app(app)
     for blueprint in PAGES:
         app.register_blueprint(blueprint)

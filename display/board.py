@@ -19,7 +19,7 @@ from queue_core import Office, board, connect, events, store
 from queue_core.board import room_name, zones  # noqa: F401  (the board surface names its rooms by these)
 from queue_core.clock import to_db
 from queue_core.office_texts import board_message, board_setting
-from web.engine import current
+from web.engine import current, current_location
 
 ESTIMATE_TTL_S = 20  # the walk-in estimate depends on the clock too; refresh it at least this often
 
@@ -52,8 +52,9 @@ def normalise_zone(office: Office, zone: str | None) -> str | None:
 class BoardReader:
     """Snapshots and counts for one app (one office location)."""
 
-    def __init__(self, app: Flask):
+    def __init__(self, app: Flask, location: str | None = None):
         self.app = app
+        self.location = location  # None: the installation's first location
         self.clock = app.extensions["terminpraxis"]["clock"]
         self.history = setting(app, "board_history")
         self._lock = threading.RLock()
@@ -78,7 +79,7 @@ class BoardReader:
 
     def _settings(self) -> dict[str, Any]:
         with self._lock:
-            return current(self.app, self.db)
+            return current(self.app, self.db, self.location)
 
     def latest_seq(self) -> int:
         with self._lock:
@@ -129,11 +130,14 @@ class BoardReader:
 def reader(app: Flask | None = None) -> BoardReader:
     app = app or current_app._get_current_object()
     state = app.extensions.setdefault("terminpraxis_board", {})
-    if "reader" not in state:
-        if app.config.get("BOARD_UPSTREAM"):
+    if app.config.get("BOARD_UPSTREAM"):
+        if "reader" not in state:
             from .upstream import UpstreamReader
 
             state["reader"] = UpstreamReader(app)
-        else:
-            state["reader"] = BoardReader(app)
-    return state["reader"]
+        return state["reader"]
+    location = current_location()  # each location's boards read its own office and counts
+    readers = state.setdefault("readers", {})
+    if location not in readers:
+        readers[location] = BoardReader(app, location)
+    return readers[location]

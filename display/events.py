@@ -75,7 +75,7 @@ def _zone_from_request() -> str | None:
 @socketio.on("connect", namespace=NAMESPACE)
 def on_connect(auth: Any = None):
     zone = _zone_from_request()
-    join_room(room_name(zone))
+    join_room(room_name(zone, reader().office))
     boards.seen(request.sid, zone=zone, connected=True)
     emit("snapshot", reader().snapshot(zone))
 
@@ -150,7 +150,7 @@ def call_payload(event: Event) -> dict[str, Any]:
 
 
 def board_rooms(office) -> list[str]:
-    return [room_name(zone) for zone in [None, *zones(office)]]
+    return [room_name(zone, office) for zone in [None, *zones(office)]]
 
 
 def on_event(event: Event) -> None:
@@ -159,15 +159,15 @@ def on_event(event: Event) -> None:
     if event.location == board.office.location and event.kind == "settings_changed":
         # board text, rooms or zones changed in /admin: the full state, at once
         for zone in [None, *zones(board.office)]:
-            chains().link(room_name(zone), event.seq)
-            socketio.emit("snapshot", board.snapshot(zone), namespace=NAMESPACE, to=room_name(zone))
+            chains().link(room_name(zone, board.office), event.seq)
+            socketio.emit("snapshot", board.snapshot(zone), namespace=NAMESPACE, to=room_name(zone, board.office))
         return
     if event.location == board.office.location and event.kind in CALL_KINDS:
         call = call_payload(event)
         call_zone = zone_of_desk(board.office, event.desk)
         for zone in [None, *zones(board.office)]:
             if zone is None or zone == call_zone:
-                room = room_name(zone)
+                room = room_name(zone, board.office)
                 socketio.emit("called", {**call, "prev": chains().link(room, event.seq)}, namespace=NAMESPACE,
                               to=room)
     relay.later(push_update, UPDATE_INTERVAL_S)
@@ -175,11 +175,12 @@ def on_event(event: Event) -> None:
 
 def push_update(seq: int) -> None:
     """Waiting counts and the walk-in estimate, as of ``seq``, to every board room (coalesced)."""
-    board = reader(current_app._get_current_object())
-    counts = board.counts()
-    for room in board_rooms(board.office):
-        socketio.emit("update", {"seq": seq, "prev": chains().link(room, seq), **counts}, namespace=NAMESPACE,
-                      to=room)
+    for _office in relay.each_location():
+        board = reader(current_app._get_current_object())
+        counts = board.counts()
+        for room in board_rooms(board.office):
+            socketio.emit("update", {"seq": seq, "prev": chains().link(room, seq), **counts},
+                          namespace=NAMESPACE, to=room)
 
 
 relay.subscribe(on_event)

@@ -121,23 +121,24 @@ def push_line(seq: int) -> None:
     With a message queue the followers are spread over processes, so the leader passes over the
     whole line and the queue carries each status to the process that holds its phone.
     """
-    engine = get_engine()
     with _lock:
         touched, tokens = set(_touched), list(_followers)
         _touched.clear()
-    if _whole_line():
-        tickets = line_status.whole_line(engine, touched)
-    elif tokens:
-        tickets = line_status.followed(engine, tokens)
-    else:
+    whole = _whole_line()
+    if not whole and not tokens:
         return
-    for ticket, estimate in line_status.outlooks(engine, tickets):
-        _send(ticket.token, ticket_status(engine, ticket, estimate), seq)
-        if ticket.state not in WAITING_STATES and ticket.token not in _followers:
-            _last_sent.pop(ticket.token, None)  # it left the line: nothing more to follow here
-        # A call that arrives now goes out before the rest of the line. Not sleep(0): gevent does
-        # not poll the network for it, so the caseworker's request would wait for the whole pass.
-        socketio.sleep(YIELD_S)
+    followed = [] if whole else line_status.followed(get_engine(), tokens)
+    for office in relay.each_location():  # each ticket's outlook with its own location's office
+        engine = get_engine()
+        tickets = line_status.whole_line(engine, touched) if whole else followed
+        here = [ticket for ticket in tickets if ticket.location == office.location]
+        for ticket, estimate in line_status.outlooks(engine, here):
+            _send(ticket.token, ticket_status(engine, ticket, estimate), seq)
+            if ticket.state not in WAITING_STATES and ticket.token not in _followers:
+                _last_sent.pop(ticket.token, None)  # it left the line: nothing more to follow here
+            # A call that arrives now goes out before the rest of the line. Not sleep(0): gevent does
+            # not poll the network for it, so the caseworker's request would wait for the whole pass.
+            socketio.sleep(YIELD_S)
 
 
 def _send(token: str, status: dict, seq: int) -> None:

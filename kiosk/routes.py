@@ -11,7 +11,7 @@ from queue_core.errors import IntakeClosed, InvalidInput, NotFound, QueueError, 
 from queue_core.clock import from_db
 from queue_core.schedule import hours_text, next_opening
 from web.devices import version
-from web.engine import get_engine, office
+from web.engine import engine_of_ticket, get_engine, office
 from web.i18n import ltr
 
 from . import info, needs_step, printer
@@ -169,8 +169,8 @@ def ticket(token: str):
 
 @bp.get("/t/<token>")
 def phone(token: str):
-    engine = get_engine()
     found = _ticket_or_404(token)
+    engine = engine_of_ticket(found)  # the ticket's own location, whichever address the QR had
     status = ticket_status(engine, found)
     return _page("kiosk/phone.html", ticket=found, status=status, wait=wait_text(status["wait_range"]),
                  room_bdi=ltr(status["room"]))

@@ -73,6 +73,8 @@ def zones(office: Office) -> list[str]:
     return sorted({d.zone for d in office.desks.values() if d.zone})
 
 
-def room_name(zone: str | None) -> str:
-    """The /board Socket.IO room of a zone ("all" for the boards that show every desk)."""
-    return f"zone:{zone}" if zone else "all"
+def room_name(zone: str | None, office: Office | None = None) -> str:
+    """The /board Socket.IO room of a zone ("all" for the boards that show every desk); a further
+    location's rooms start with its slug, so its calls never reach another location's boards."""
+    room = f"zone:{zone}" if zone else "all"
+    return room if office is None or office.primary else f"{office.location}/{room}"

@@ -10,9 +10,12 @@ from .booking import Booking
 from .calls import Calls
 from .climate import Climate
 from .intake import Intake
+from .locations import LocationCommands
 from .online import OnlineBooking
 from .printing import Printing
+from .settings import Settings
 
 
-class Engine(Booking, Intake, Calls, AccessLog, Printing, OnlineBooking, Climate, Absences):
+class Engine(Booking, Intake, Calls, AccessLog, Printing, OnlineBooking, Climate, Absences, Settings,
+             LocationCommands):
     """Book, check in, call and close visits for one office location, and log who read personal data."""

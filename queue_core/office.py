@@ -110,6 +110,10 @@ class Office:
     # When phone bookings are offered (within the opening hours); empty: whenever the office is open.
     booking_hours: Mapping[str, tuple[Interval, ...]] = field(default_factory=dict)
     address: str = ""  # where the office is, for the appointment slip
+    # The installation's first location: served at the URLs without a location (queue_core.locations).
+    primary: bool = True
+    # The configuration this office was built on, before /admin's overrides (settings are saved on it).
+    configured: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     def service(self, key: str) -> Service:
         try:
@@ -144,9 +148,11 @@ class Office:
                 if service in c.services and c.handles_initial(initial)]
 
     @classmethod
-    def from_mapping(cls, raw: Mapping[str, Any]) -> "Office":
-        """Build and validate an office from configuration (TOML keys, lower case)."""
-        values = {**OFFICE_DEFAULTS, **{k.lower(): v for k, v in raw.items()}}
+    def from_mapping(cls, raw: Mapping[str, Any], *, configured: Mapping[str, Any] | None = None,
+                     primary: bool = True) -> "Office":
+        """Build and validate an office from configuration (TOML keys, lower case); ``configured``:
+        the mapping before /admin's overrides (default: ``raw``)."""
+        values = {**OFFICE_DEFAULTS, **{k.lower(): v for k, v in raw.items() if k.lower() != "locations"}}
         try:
             tz = ZoneInfo(values["timezone"])
         except (ZoneInfoNotFoundError, ValueError, TypeError):
@@ -195,6 +201,7 @@ class Office:
             services=services, desks=desks, staff=staff,
             booking_hours=parse_hours(values["booking_hours"] or {}),
             address=" ".join(str(values["address"] or "").split()),
+            primary=primary, configured=dict(raw if configured is None else configured),
         )
 
 

@@ -4,7 +4,8 @@ The TOML file (plus environment) gives the base mapping; a row of ``office_setti
 key of it and wins. Every change is validated by building the whole office first (so an overlap
 of hours, an unknown service, a shared prefix … is refused with ``InvalidInput.field`` and nothing
 is saved), and is recorded as one ``settings_changed`` event (data: the key only) in the same
-transaction. The event's ``seq`` becomes the row's ``version``: ``version(db)`` is one indexed
+transaction: ``Settings.save_settings`` is the engine's command. Each location has its own rows
+(``location``; '' stands for the installation's first location, see queue_core.locations). The event's ``seq`` becomes the row's ``version``: ``version(db)`` is one indexed
 MAX(), so every process (the main server, run_display.py, the relay) can tell cheaply whether its
 cached office is still current.
 """
@@ -12,17 +13,17 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import date, datetime
+from datetime import date
 from typing import Any, Mapping
 
 from sqlite_utils import Database
 
-from . import events
+from .base import EngineBase
 from .clock import to_db
 from .errors import InvalidInput
 from .office import Office
 from .states import EventKind
-from .store import dumps, rows, write
+from .store import dumps, rows
 
 # Keys an admin may change; docs/configuration.md lists them.
 EDITABLE = ("desks", "services", "hours", "closures", "staff", "documents", "board_message")
@@ -43,58 +44,78 @@ def version(db: Database) -> int:
     return int(db.execute("SELECT COALESCE(MAX(version), 0) FROM office_settings").fetchone()[0])
 
 
-def overrides(db: Database) -> dict[str, Any]:
-    """The keys changed in /admin with their values (removed overrides are left out)."""
+def storage_key(location: str, first: str) -> str:
+    """The ``location`` of a location's rows: '' for the installation's first location."""
+    return "" if location == first else location
+
+
+def office_key(office: Office) -> str:
+    return "" if office.primary else office.location
+
+
+def overrides(db: Database, location: str = "") -> dict[str, Any]:
+    """The keys changed in /admin for ``location`` (a storage key) with their values."""
     return {row["key"]: json.loads(row["value"])
-            for row in rows(db, "SELECT key, value FROM office_settings WHERE value IS NOT NULL")}
+            for row in rows(db, "SELECT key, value FROM office_settings WHERE value IS NOT NULL AND location = ?",
+                            (location,))}
 
 
-def changes(db: Database) -> dict[str, dict[str, Any]]:
+def changes(db: Database, location: str = "") -> dict[str, dict[str, Any]]:
     """Who changed which key when (for the admin page): {key: {updated_at, updated_by, overridden}}."""
     return {row["key"]: {"updated_at": row["updated_at"], "updated_by": row["updated_by"],
                          "overridden": bool(row["value"])}
-            for row in rows(db, "SELECT key, value IS NOT NULL AS value, updated_at, updated_by FROM office_settings")}
+            for row in rows(db, "SELECT key, value IS NOT NULL AS value, updated_at, updated_by FROM office_settings"
+                                " WHERE location = ?", (location,))}
 
 
 def effective_mapping(base: Mapping[str, Any], found: Mapping[str, Any]) -> dict[str, Any]:
     return {**{k.lower(): v for k, v in base.items()}, **found}
 
 
-def effective_office(db: Database, base: Mapping[str, Any]) -> Office:
+def effective_office(db: Database, base: Mapping[str, Any], location: str = "") -> Office:
     """The office as it is now: the configuration's mapping with the database's overrides on top."""
-    return Office.from_mapping(effective_mapping(base, overrides(db)))
+    return Office.from_mapping(effective_mapping(base, overrides(db, location)), configured=base)
 
 
-def save(db: Database, base: Mapping[str, Any], new: Mapping[str, Any], *, actor: str | None,
-         now: datetime) -> Office:
-    """Set (or with ``None`` remove) overrides; all or nothing. Returns the office as it now is.
+class Settings(EngineBase):
+    def save_settings(self, new: Mapping[str, Any], *, actor: str | None,
+                      desks_elsewhere: Mapping[str, str] | None = None) -> Office:
+        """Set (or with ``None`` remove) overrides of this engine's location; all or nothing.
 
-    Raises InvalidInput (with ``field``) when a value or the office built from it is not valid,
-    or when a change would strand open tickets or booked appointments.
-    """
-    checked = {key: _check(key, value) for key, value in new.items()}
-    with write(db):
-        found = overrides(db)
-        try:
-            before: Office | None = Office.from_mapping(effective_mapping(base, found))
-        except InvalidInput:  # the file changed under the overrides; the new state is checked below
-            before = None
-        for key, value in checked.items():
-            if value is None:
-                found.pop(key, None)
-            else:
-                found[key] = value
-        office = Office.from_mapping(effective_mapping(base, found))
-        if before is not None:
-            _refuse_stranding(db, before, office)
-        for key, value in checked.items():
-            seq = events.append(db, now, EventKind.SETTINGS_CHANGED, office.location, actor=actor, key=key)
-            db.execute(
-                "INSERT INTO office_settings (key, value, updated_at, updated_by, version) VALUES (?, ?, ?, ?, ?)"
-                " ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at,"
-                " updated_by = excluded.updated_by, version = excluded.version",
-                (key, None if value is None else dumps(value), to_db(now), actor, seq))
-    return office
+        Returns the office as it now is. Raises InvalidInput (with ``field``) when a value or the
+        office built from it is not valid, when a change would strand open tickets or booked
+        appointments, or when a desk key is one that another location uses (``desks_elsewhere``).
+        """
+        base, where = self.office.configured, office_key(self.office)
+        checked = {key: _check(key, value) for key, value in new.items()}
+        with self._command() as now:
+            found = overrides(self.db, where)
+            try:
+                before: Office | None = Office.from_mapping(effective_mapping(base, found))
+            except InvalidInput:  # the file changed under the overrides; the new state is checked below
+                before = None
+            for key, value in checked.items():
+                if value is None:
+                    found.pop(key, None)
+                else:
+                    found[key] = value
+            office = Office.from_mapping(effective_mapping(base, found), configured=base,
+                                         primary=self.office.primary)
+            taken = sorted(set(office.desks) & set(desks_elsewhere or {}))
+            if taken:
+                raise InvalidInput(f"desk {taken[0]!r} belongs to the location {desks_elsewhere[taken[0]]!r};"
+                                   " a desk key names one desk in the whole installation", field="desks")
+            if before is not None:
+                _refuse_stranding(self.db, before, office)
+            for key, value in checked.items():
+                seq = self._event(now, EventKind.SETTINGS_CHANGED, actor=actor, key=key)
+                self.db.execute(
+                    "INSERT INTO office_settings (location, key, value, updated_at, updated_by, version)"
+                    " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (location, key) DO UPDATE SET value = excluded.value,"
+                    " updated_at = excluded.updated_at, updated_by = excluded.updated_by,"
+                    " version = excluded.version",
+                    (where, key, None if value is None else dumps(value), to_db(now), actor, seq))
+        return office
 
 
 def _check(key: str, value: Any) -> Any:
@@ -148,12 +169,14 @@ def _check(key: str, value: Any) -> Any:
 
 
 def _refuse_stranding(db: Database, before: Office, after: Office) -> None:
-    """A service, desk or caseworker that is still in use cannot be removed."""
+    """A service, desk or caseworker that is still in use (at this location) cannot be removed."""
+    where = before.location
     for key in set(before.services) - set(after.services):
         busy = db.execute(
-            "SELECT (SELECT COUNT(*) FROM tickets WHERE service = ? AND state IN ('waiting', 'called', 'serving'))"
-            " + (SELECT COUNT(*) FROM appointments WHERE service = ? AND state IN ('booked', 'checked_in'))",
-            (key, key)).fetchone()[0]
+            "SELECT (SELECT COUNT(*) FROM tickets WHERE service = ?1 AND location = ?2"
+            " AND state IN ('waiting', 'called', 'serving')) + (SELECT COUNT(*) FROM appointments"
+            " WHERE service = ?1 AND location = ?2 AND state IN ('booked', 'checked_in'))",
+            (key, where)).fetchone()[0]
         if busy:
             raise InvalidInput(f"the service {key!r} still has open tickets or booked appointments",
                                field="services")
@@ -162,6 +185,6 @@ def _refuse_stranding(db: Database, before: Office, after: Office) -> None:
                       (key,)).fetchone()[0]:
             raise InvalidInput(f"desk {key!r} is serving someone right now", field="desks")
     for username in set(before.staff) - set(after.staff):
-        if db.execute("SELECT COUNT(*) FROM appointments WHERE staff = ? AND state IN ('booked', 'checked_in')",
-                      (username,)).fetchone()[0]:
+        if db.execute("SELECT COUNT(*) FROM appointments WHERE staff = ? AND location = ?"
+                      " AND state IN ('booked', 'checked_in')", (username, where)).fetchone()[0]:
             raise InvalidInput(f"caseworker {username!r} still has booked appointments", field="staff")

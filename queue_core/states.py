@@ -58,6 +58,9 @@ class EventKind(StrEnum):
     ABSENCE_MARKED = "absence_marked"
     APPOINTMENT_REASSIGNED = "appointment_reassigned"
     RESTORED = "restored"
+    LOCATION_ADDED = "location_added"
+    LOCATION_CHANGED = "location_changed"
+    STAFF_LOCATIONS_CHANGED = "staff_locations_changed"
 
 
 # Tickets on their way to a desk: the board and the phone page show them as called.

@@ -555,3 +555,47 @@ def m013_devices(db: Database) -> None:
         CREATE INDEX IF NOT EXISTS devices_last_seen ON devices (last_seen);
         """
     )
+
+
+@migrations()
+def m_issue15_locations(db: Database) -> None:
+    """Several locations in one installation (queue_core.locations).
+
+    ``locations`` holds what the admin did (added, renamed, deactivated); locations named in the
+    configuration file need no row. ``office_settings`` gains the location its overrides are for:
+    '' stands for the installation's first location (the one at the URLs without a location), so
+    the rows written before keep applying to it. ``staff_locations``: where an account may work
+    (no row: everywhere).
+    """
+    db.executescript(
+        """
+        CREATE TABLE locations (
+            slug TEXT PRIMARY KEY,
+            name TEXT NOT NULL,
+            active INTEGER NOT NULL DEFAULT 1,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            updated_by TEXT,
+            version INTEGER NOT NULL
+        );
+        CREATE TABLE staff_locations (
+            username TEXT NOT NULL,
+            location TEXT NOT NULL,
+            PRIMARY KEY (username, location)
+        );
+        CREATE TABLE office_settings_by_location (
+            location TEXT NOT NULL DEFAULT '',
+            key TEXT NOT NULL,
+            value TEXT,
+            updated_at TEXT NOT NULL,
+            updated_by TEXT,
+            version INTEGER NOT NULL,
+            PRIMARY KEY (location, key)
+        );
+        INSERT INTO office_settings_by_location (location, key, value, updated_at, updated_by, version)
+            SELECT '', key, value, updated_at, updated_by, version FROM office_settings;
+        DROP TABLE office_settings;
+        ALTER TABLE office_settings_by_location RENAME TO office_settings;
+        CREATE INDEX office_settings_version ON office_settings (version);
+        """
+    )

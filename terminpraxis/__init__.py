@@ -21,7 +21,7 @@ from display import api as display_api
 from evaluation import routes as evaluation_routes
 from kiosk import api as kiosk_api
 from queue_core import store
-from web import api, config, devices, engine, i18n, metrics, openapi, realtime, security, states, status
+from web import api, config, devices, engine, i18n, locations, metrics, openapi, realtime, security, states, status
 from web.api import StrictJSONProvider
 from web.extensions import limiter, socketio
 from web.queue import RelayQueue, channel_for
@@ -44,6 +44,7 @@ def create_app(test_config: Mapping[str, Any] | None = None, *, surfaces: str = 
     store.lock_wait.sleep = socketio.sleep
     store.lock_wait.limit_s = float(app.config["DATABASE_BUSY_WAIT_S"])
     engine.init_app(app)
+    locations.init_app(app)  # first of the request hooks: the URL's location before anything opens an engine
     limiter.init_app(app)
     _import_socket_handlers(surfaces)
     socketio.init_app(app, async_mode=app.config["ASYNC_MODE"], client_manager=_queue(app),

@@ -55,10 +55,10 @@ def hostile_server(live_server, tmp_path):
     office_raw = _read_toml(config)
     engine = Engine(connect(db_path), Office.from_mapping(office_raw), SystemClock())
     now = engine.now()
-    settings.save(engine.db, office_raw, {
+    engine.save_settings({
         "documents": [PAYLOAD], "board_message": PAYLOAD,
         "info:de:procedure": f"# Ablauf {PAYLOAD}\n\n[Mehr]({LINK}) ![Bild]({LINK}) <{LINK}>\n\n[ref]\n\n[ref]: {LINK}",
-    }, actor="test", now=now)
+    }, actor="test")
     fields = {"name": PAYLOAD, "phone": "0461 " + PAYLOAD[:40], "concern": PAYLOAD, "notes": PAYLOAD,
               "documents": [PAYLOAD]}
     start = now.replace(second=0, microsecond=0) + timedelta(minutes=5)

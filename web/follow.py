@@ -27,6 +27,7 @@ from queue_core import connect, events, lease
 from queue_core.events import Event
 
 from .engine import current, open_engine
+from .realtime import engine_at_first
 from .extensions import socketio
 from .queue import RelayQueue
 
@@ -64,8 +65,7 @@ def _dispatch(relay, app: Flask, engine, batch: list[Event], stop_on_failure: Re
     with app.app_context():
         # Handlers reach the engine through get_engine(): lend them the relay's own connection
         # (with the office as of now) instead of opening one per batch.
-        engine.office = current(app, engine.db)["office"]
-        g.engine = engine
+        g.engine = engine_at_first(app, engine)
         try:
             for event in batch:
                 relay.dispatch_one(event)

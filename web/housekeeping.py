@@ -23,7 +23,7 @@ from queue_core.clock import to_db
 from queue_core.housekeeping import claim, finish, release
 from queue_core.schedule import local_day
 
-from .engine import open_engine
+from .engine import engines_everywhere, open_engine
 from .extensions import socketio
 
 TICK_SECONDS = 60
@@ -48,7 +48,7 @@ def run_once(app: Flask, who: str | None = None) -> dict[str, Any]:
                 continue
             try:
                 if task == EXPIRE:
-                    result: Any = len(engine.expire_missed())
+                    result: Any = sum(len(at.expire_missed()) for at in engines_everywhere(app, engine))
                     done["expired"] = result
                 else:
                     purged = retention.purge(engine)

@@ -17,13 +17,14 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
-from flask import Flask, g, request
+from flask import Flask, current_app, g, request
 
 from queue_core.events import Event
+from queue_core.office import Office
 
-from .engine import current, open_engine
+from .engine import engine_at, get_engine, open_engine, registry
 from .extensions import socketio
 
 Handler = Callable[[Event], None]
@@ -84,12 +85,45 @@ class Relay:
             self.run_pending()
 
     def dispatch_one(self, event: Event) -> None:
-        for handler in self.handlers:
-            try:
-                handler(event)
-            except Exception:
-                logger.exception("relay: handler %r failed on event %s", handler, event.seq)
+        """Each handler runs with the engine of the event's location (``get_engine().office`` is its
+        office), so a call at one location is read and emitted with that location's desks and rooms."""
+        shared = g.get("engine")
+        if shared is not None:
+            g.engine, g.location = self._engine_for(shared, event.location), event.location
+        try:
+            for handler in self.handlers:
+                try:
+                    handler(event)
+                except Exception:
+                    logger.exception("relay: handler %r failed on event %s", handler, event.seq)
+        finally:
+            if shared is not None:
+                g.engine = shared
+                g.pop("location", None)
         self.seq = event.seq
+
+    @staticmethod
+    def _engine_for(shared: Any, location: str) -> Any:
+        engines = g.setdefault("location_engines", {})
+        known = registry(current_app._get_current_object(), shared.db).offices
+        if location not in known:  # an event of a location no longer configured: the first one's view
+            return shared
+        found = engines.get(location)
+        if found is None or found.office is not known[location] or found.db is not shared.db:
+            found = engines[location] = engine_at(shared, location)
+        return found
+
+    def each_location(self) -> Iterator[Office]:
+        """For a coalesced job: every active location in turn, with its engine in place."""
+        shared = get_engine()
+        found = registry(current_app._get_current_object(), shared.db)
+        try:
+            for place in found.active():
+                g.engine, g.location = self._engine_for(shared, place.slug), place.slug
+                yield g.engine.office
+        finally:
+            g.engine = shared
+            g.pop("location", None)
 
     def run_pending(self) -> None:
         """Run every job that was asked for (in the caller's app context)."""
@@ -136,8 +170,7 @@ class Relay:
             socketio.sleep(max(0.0, delay))  # 0: still let the event's immediate messages go first
             entry.pending = False
             with app.app_context():
-                engine.office = current(app, engine.db)["office"]
-                g.engine = engine
+                g.engine = engine_at_first(app, engine)
                 try:
                     self._run(entry)
                 finally:
@@ -154,6 +187,12 @@ class Relay:
 
 
 relay = Relay()
+
+
+def engine_at_first(app: Flask, engine: Any) -> Any:
+    """The relay's engine for the installation's first location, fresh when its office changed."""
+    office_now = registry(app, engine.db).office()
+    return engine if engine.office is office_now else type(engine)(engine.db, office_now, engine.clock)
 
 
 def init_app(app: Flask) -> None:

@@ -22,7 +22,7 @@ from queue_core.office import WEEKDAYS, Office
 from queue_core.office_texts import INFO_PAGES, board_message, info_key, info_text
 from queue_core.schedule import hours_text, wall_clock
 from web.auth import current_user, end_sockets, login_required
-from web.engine import current, get_engine
+from web.engine import current, get_engine, get_engine_state, save_office_settings
 from web.errors import status_of
 from web.i18n import LANGUAGES
 
@@ -169,7 +169,7 @@ def page(error: str | None = None, form: dict | None = None, saved: str | None =
          section: str | None = None, section_error: str | None = None, typed: Any = None,
          info_lang: str | None = None):
     engine = get_engine()
-    state = current(current_app._get_current_object(), engine.db)
+    state = get_engine_state()
     lang = info_lang if info_lang in LANGUAGES else request.args.get("info_lang", "de")
     lang = lang if lang in LANGUAGES else "de"
     forms = office_forms(engine.office, state, lang)
@@ -182,7 +182,7 @@ def page(error: str | None = None, form: dict | None = None, saved: str | None =
             forms["info"][typed["page"]] = typed["text"]
         else:
             forms[section] = typed
-    changed = settings.changes(engine.db)
+    changed = settings.changes(engine.db, settings.office_key(engine.office))
     for entry in changed.values():
         when = from_db(entry["updated_at"])
         entry["when"] = wall_clock(engine.office, when, "%d.%m.%Y %H:%M") or ""
@@ -213,8 +213,7 @@ def save_section(section: str):
                     if row["prefix"] and not (row["prefix"].isascii() and row["prefix"].isalpha()):
                         raise InvalidInput(_("Das Kürzel %(prefix)s darf nur aus den Buchstaben A–Z bestehen.",
                                              prefix=row["prefix"]), field="prefix")
-        settings.save(engine.db, current_app.config["OFFICE"], new, actor=current_user()["username"],
-                      now=engine.now())
+        save_office_settings(new, actor=current_user()["username"])
     except QueueError as error:
         return page(section=section, section_error=error.message, typed=typed, status=status_of(error))
     return redirect(url_for("admin.index", section=section) + f"#{section}")
@@ -240,8 +239,7 @@ def save_info():
         return page(section="info", section_error=_("Diese Sprache oder Seite gibt es nicht."), status=422)
     value = None if request.form.get("reset") == "1" or not text.strip() else text
     try:
-        settings.save(engine.db, current_app.config["OFFICE"], {info_key(lang, page_key): value},
-                      actor=current_user()["username"], now=engine.now())
+        save_office_settings({info_key(lang, page_key): value}, actor=current_user()["username"])
     except QueueError as error:
         return page(section="info", section_error=error.message, typed={"page": page_key, "text": text},
                     status=status_of(error), info_lang=lang)

@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 from queue_core import settings
 from queue_core.errors import QueueError
 from web.auth import current_user, login_required
-from web.engine import get_engine, overridden
+from web.engine import get_engine, overridden, save_office_settings
 from web.errors import status_of
 from web.i18n import DEFAULT_LANGUAGE, LANGUAGES
 
@@ -61,8 +61,7 @@ def save_texts():
              for index, text in enumerate(german)}
     engine = get_engine()
     try:
-        settings.save(engine.db, current_app.config["OFFICE"], {f"text:{lang}": typed},
-                      actor=current_user()["username"], now=engine.now())
+        save_office_settings({f"text:{lang}": typed}, actor=current_user()["username"])
     except QueueError as refused:
         return _page(lang, error=refused.message, status=status_of(refused), typed=typed)
     return redirect(url_for("admin_texts.texts_page", lang=lang, saved=1))

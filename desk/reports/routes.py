@@ -19,9 +19,9 @@ from queue_core.errors import InvalidInput
 from queue_core.schedule import local_instant, wall_clock
 from web.api import api_blueprint, queue_error
 from web.auth import current_user, login_required
-from web.engine import get_engine
+from web.engine import current_location, get_engine
 
-from . import charts
+from . import charts, report_locations
 from .export import CSV_FORMATS, csv_response
 
 bp = Blueprint("reports", __name__)
@@ -115,13 +115,13 @@ def _period() -> facts.Period:
     for key in ("from", "to", "location"):
         if len(args.get(key, "")) > 64:
             raise InvalidInput(f"'{key}' is too long", field=key)
+    # Under a location's prefix the page starts with that location; "alle" (empty) compares all.
     return facts.period_from_query(engine.db, engine.office, engine.now(), args.get("from"), args.get("to"),
-                                   args.get("location"))
+                                   args.get("location", current_location()))
 
 
 def _evaluation(period: facts.Period) -> dict[str, Any]:
-    engine = get_engine()
-    return stats.evaluate(engine.db, engine.office, period)
+    return stats.evaluate(get_engine().db, report_locations.office_for(period), period)
 
 
 # ---------------------------------------------------------------- API
@@ -183,7 +183,7 @@ def _month_end(first: date) -> date:
 def report_page():
     engine = get_engine()
     context: dict[str, Any] = {"office": engine.office, "user": current_user(),
-                               "locations": facts.locations(engine.db), "tables": stats.TABLES,
+                               "locations": report_locations.choices(), "tables": stats.TABLES,
                                "titles": table_titles(), "labels": column_labels(), "show": show,
                                "error": None, "evaluation": None}
     try:
@@ -196,7 +196,8 @@ def report_page():
                    quick=_quick_ranges(period.last), query=_query(period),
                    service_names={k: s.name for k, s in engine.office.services.items()},
                    servicetimes=servicetime.model(engine.db, engine.office).summary(),
-                   planner=_planner(simulation_report.latest_sweep(engine.db)))
+                   planner=_planner(simulation_report.latest_sweep(engine.db)),
+                   compare=report_locations.comparison(period))
     return render_template("reports/report.html", **context)
 
 

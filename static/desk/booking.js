@@ -17,7 +17,7 @@
     var params = new URLSearchParams({service: $("service").value, days: "7", limit: "2000"});
     if ($("staff").value) params.set("staff", $("staff").value);
     else if (initial()) params.set("initial", initial());
-    fetch("/api/v1/slots?" + params, {credentials: "same-origin"}).then(function (r) {
+    fetch(((document.querySelector('meta[name="location-root"]') || {}).content || "") + "/api/v1/slots?" + params, {credentials: "same-origin"}).then(function (r) {
       return r.json().then(function (b) { return {status: r.status, body: b}; });
     }).then(function (res) {
       var box = $("slots"); box.textContent = "";

@@ -9,7 +9,7 @@
     var button = event.target.closest("button");
     if (!button) return;
     var body = button.dataset.climate ? { climate: button.dataset.climate } : { incident: button.dataset.incident };
-    fetch("/api/v1/climate", {
+    fetch(((document.querySelector('meta[name="location-root"]') || {}).content || "") + "/api/v1/climate", {
       method: "POST", credentials: "same-origin",
       headers: { "Content-Type": "application/json", "X-CSRFToken": csrf, "Accept": "application/json" },
       body: JSON.stringify(body)

@@ -6,6 +6,7 @@
   if (!root) return;
   var desk = root.dataset.desk;
   var csrf = document.querySelector('meta[name="csrf-token"]').content;
+  var place = (document.querySelector('meta[name="location-root"]') || {}).content || "";  // "/standort/<slug>" at a further location
   var state = null, seq = 0, refreshing = false, again = false;
   var $ = function (id) { return document.getElementById(id); };
 
@@ -13,7 +14,7 @@
     var options = {method: method, credentials: "same-origin",
                    headers: {"X-CSRFToken": csrf, "Accept": "application/json"}};
     if (body !== undefined) { options.headers["Content-Type"] = "application/json"; options.body = JSON.stringify(body); }
-    return fetch("/api/v1" + path, options).then(function (r) {
+    return fetch(place + "/api/v1" + path, options).then(function (r) {
       if (r.status === 204) return {status: 204, body: null};
       return r.json().then(function (b) { return {status: r.status, body: b}; });
     });
@@ -81,7 +82,7 @@
     refreshing = true;
     api("GET", "/desks/" + encodeURIComponent(desk) + "/state").then(function (res) {
       refreshing = false;
-      if (res.status === 401) { window.location = "/desk/login?next=/desk"; return; }
+      if (res.status === 401) { window.location = place + "/desk/login?next=" + place + "/desk"; return; }
       if (res.status === 200) { render(res.body); if (res.body.seq > seq) seq = res.body.seq; }
       if (again) { again = false; refresh(); }
     }, function () { refreshing = false; });

@@ -216,7 +216,9 @@
   tick();
   setInterval(tick, 1000);
 
-  var socket = io("/board", {query: zone ? {zone: zone} : {}, reconnectionDelayMax: 3000});
+  var query = zone ? {zone: zone} : {};
+  if (root.dataset.location) query.location = root.dataset.location;  // a further location's board
+  var socket = io("/board", {query: query, reconnectionDelayMax: 3000});
   window.boardSocket = socket;
   socket.on("connect", function () { $("reconnecting").hidden = true; root.dataset.connected = "1"; heartbeat(); });
   socket.on("disconnect", function () { $("reconnecting").hidden = false; root.dataset.connected = "0"; });
