@@ -254,28 +254,29 @@ def save_info():
 def save_staff():
     """Create an account, or change an existing one's name, role and (if given) password.
 
-    Existing accounts go through accounts.rename / set_role / reset_password, so the last active
+    Existing accounts go through the engine's rename_staff / set_role / reset_password, so the last active
     admin cannot be demoted here either; a disabled account stays disabled (enable it with its button).
     """
     engine = get_engine()
     form = {k: (request.form.get(k) or "").strip()[:200] for k in ("username", "name", "role")}
     password = (request.form.get("password") or "")[:1000]
+    actor = current_user()["username"]
     try:
         existing = {row["username"]: row for row in accounts.list_staff(engine.db)}.get(form["username"])
         if existing is None:
-            accounts.add_staff(engine.db, form["username"], name=form["name"] or form["username"],
-                               role=form["role"], password=password, now=engine.now())
+            engine.add_staff(form["username"], name=form["name"] or form["username"], role=form["role"],
+                             password=password, actor=actor)
         else:  # checked first, so a refusal changes nothing
             if form["role"] not in accounts.ROLES:
                 raise InvalidInput("role must be staff or admin", field="role")
             if password and len(password) < 8:
                 raise InvalidInput("the password needs at least 8 characters", field="password")
             if form["role"] != existing["role"]:
-                accounts.set_role(engine.db, form["username"], form["role"])
+                engine.set_role(form["username"], form["role"], actor)
             if form["name"] and form["name"] != existing["name"]:
-                accounts.rename(engine.db, form["username"], form["name"])
+                engine.rename_staff(form["username"], form["name"], actor)
             if password:
-                accounts.reset_password(engine.db, form["username"], password)
+                engine.reset_password(form["username"], password, actor)
     except QueueError as error:
         return page(error.message, form, status=error.status)
     end_sockets(form["username"])  # a new password or role ended the account's sessions
@@ -295,7 +296,7 @@ def set_active():
     try:
         if not active and username == current_user()["username"]:
             raise InvalidInput("you cannot disable the account you are signed in with", field="username")
-        accounts.set_active(engine.db, username, active, engine.now())
+        engine.set_staff_active(username, active, current_user()["username"])
     except QueueError as error:
         return page(error.message, status=error.status)
     end_sockets(username)

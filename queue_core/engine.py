@@ -5,6 +5,7 @@ Each command is one write transaction that appends its event; nothing here knows
 from __future__ import annotations
 
 from .absences import Absences
+from .accounts import Accounts
 from .audit import AccessLog
 from .booking import Booking
 from .calls import Calls
@@ -12,7 +13,9 @@ from .climate import Climate
 from .intake import Intake
 from .online import OnlineBooking
 from .printing import Printing
+from .retention import Retention
 
 
-class Engine(Booking, Intake, Calls, AccessLog, Printing, OnlineBooking, Climate, Absences):
-    """Book, check in, call and close visits for one office location, and log who read personal data."""
+class Engine(Booking, Intake, Calls, AccessLog, Printing, OnlineBooking, Climate, Absences, Accounts, Retention):
+    """Book, check in, call and close visits for one office location, log who read personal data,
+    keep the staff accounts and erase personal data past its retention."""

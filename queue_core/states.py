@@ -58,6 +58,16 @@ class EventKind(StrEnum):
     ABSENCE_MARKED = "absence_marked"
     APPOINTMENT_REASSIGNED = "appointment_reassigned"
     RESTORED = "restored"
+    # Staff accounts (queue_core/accounts.py): the account's username and what changed, no secret.
+    ACCOUNT_SAVED = "account_saved"
+    ACCOUNTS_SYNCED = "accounts_synced"
+    ROLE_CHANGED = "role_changed"
+    ACCOUNT_RENAMED = "account_renamed"
+    PASSWORD_RESET = "password_reset"
+    ACCOUNT_DISABLED = "account_disabled"
+    ACCOUNT_ENABLED = "account_enabled"
+    TOKEN_CREATED = "token_created"
+    SESSIONS_ENDED = "sessions_ended"
 
 
 # Tickets on their way to a desk: the board and the phone page show them as called.

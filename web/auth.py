@@ -127,7 +127,7 @@ def sign_out() -> None:
         session["lang"] = lang
     g.pop("staff_user", None)
     if user is not None:
-        accounts.end_sessions(get_engine().db, user["username"])
+        get_engine().end_sessions(user["username"])
         end_sockets(user["username"])
 
 

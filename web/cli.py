@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 from flask import current_app
 
-from queue_core import accounts, retention
+from queue_core import accounts
 from queue_core.importer import import_file
 from queue_core.errors import QueueError
 from queue_core.simulation import APPOINTMENT_MIX, WALK_IN_MIX, Scenario, run_day, simulated_office
@@ -38,7 +38,7 @@ def cli(ctx: click.Context) -> None:
 
 def _engine():
     engine = open_engine(current_app)
-    accounts.sync_caseworkers(engine.db, engine.office, engine.now())
+    engine.sync_caseworkers()
     return engine
 
 
@@ -93,7 +93,7 @@ def staff_add(username: str, name: str, role: str, password_stdin: bool) -> None
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
     engine = _engine()
     try:
-        accounts.add_staff(engine.db, username, name=name, role=role, password=password, now=engine.now())
+        engine.add_staff(username, name=name, role=role, password=password)
     except QueueError as error:
         _fail(error)
     click.echo(f"Staff account {username} ({role}) saved.")
@@ -110,7 +110,7 @@ def token_create(username: str) -> None:
     """Print a new bearer token for USERNAME (shown once; only its hash is stored)."""
     engine = _engine()
     try:
-        click.echo(accounts.create_token(engine.db, username, engine.now()))
+        click.echo(engine.create_token(username))
     except QueueError as error:
         _fail(error)
 
@@ -119,7 +119,7 @@ def token_create(username: str) -> None:
 def purge() -> None:
     """Erase personal data older than the retention; anonymous timings stay for statistics."""
     engine = _engine()
-    result = retention.purge(engine)
+    result = engine.purge()
     click.echo(f"Purged personal data of {result.appointments} appointments and {result.tickets} tickets"
                f" older than {engine.office.retention_days} days.")
 
@@ -272,7 +272,7 @@ def restore_command(path: str, yes: bool) -> None:
     if aside:
         click.echo(f"The replaced database was kept as {aside} (delete it when no longer needed).")
     # The backup may hold personal data whose retention has run out since it was made.
-    purged = retention.purge(_engine())
+    purged = _engine().purge()
     click.echo(f"Restored {database}; purged {purged.appointments} appointments past the retention.")
 
 
