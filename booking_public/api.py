@@ -7,12 +7,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app, jsonify, request
+from flask import jsonify, request
 
 from queue_core.codes import format_code
 from queue_core.models import Appointment
 from queue_core.online import ONLINE
 from web.api import bp, error, json_body, on_rate_limit
+from web.config import settings
 from web.engine import get_engine
 from web.i18n import normalise as normalise_language
 
@@ -29,7 +30,7 @@ def _language(data: dict[str, Any] | None = None) -> str:
 def online_services_api():
     return jsonify({"services": [
         {"key": s.key, "name": s.name, "minutes": s.minutes,
-         "by_post": ({"documents": docs, "address": current_app.config["POSTAL_ADDRESS"]}
+         "by_post": ({"documents": docs, "address": settings().postal_address}
                      if (docs := common.by_post(s.key)) is not None else None)}
         for s in common.online_services()]})
 
@@ -82,7 +83,7 @@ def online_no_visit_api():
         return error(422, "invalid", "this concern needs a visit", field="service")
     get_engine().record_no_visit(service=service.key, actor=ONLINE)
     return jsonify({"recorded": True, "documents": common.by_post(service.key),
-                    "address": current_app.config["POSTAL_ADDRESS"]}), 201
+                    "address": settings().postal_address}), 201
 
 
 def online_too_many(_exc: Exception):

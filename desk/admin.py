@@ -21,6 +21,7 @@ from queue_core.needs import ROOM_NEEDS
 from queue_core.office import WEEKDAYS, Office
 from queue_core.office_texts import INFO_PAGES, board_message, info_key, info_text
 from queue_core.schedule import hours_text, wall_clock
+from web import config
 from web.auth import current_user, end_sockets, login_required
 from web.engine import current, get_engine
 from web.i18n import LANGUAGES
@@ -71,9 +72,9 @@ def office_forms(office: Office, state: dict[str, Any], info_lang: str) -> dict[
         "closures": "\n".join(sorted(office.closures)),
         "caseworkers": [{"username": c.username, "name": c.name, "services": list(c.services),
                          "letters": letters_text(c.letters)} for c in office.staff.values()],
-        "board_message": board_message(current_app.config, state["overrides"]),
+        "board_message": board_message(config.settings(), state["overrides"]),
         "documents": "\n".join(document_choices()),
-        "info": {page: info_text(current_app.config, state["overrides"], page, info_lang) for page in INFO_PAGES},
+        "info": {page: info_text(config.settings(), state["overrides"], page, info_lang) for page in INFO_PAGES},
     }
 
 

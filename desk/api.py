@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from flask import current_app, request
+from flask import request
 from flask_babel import gettext as _, ngettext
 
 from queue_core import events, needs, slots as slot_finder, views
@@ -18,6 +18,7 @@ from queue_core.policy import Idle
 from queue_core.office import normalise_initial
 from web.api import Forbidden, bp, json_body
 from web.auth import current_user, login_required
+from web.config import settings
 from web.engine import get_engine
 from web.schemas import DOCUMENTS_MAX, TEXT_MAX, Booking, NoVisit, OnBehalf, Rebook, TicketAction, api_body
 
@@ -92,7 +93,7 @@ def bookable_start(data: dict) -> datetime:
     """The request's starts_at, parsed and within the booking horizon."""
     engine = get_engine()
     starts_at = parse_starts_at(data.get("starts_at"), engine.office)
-    horizon = int(current_app.config.get("BOOKING_HORIZON_DAYS", 366))
+    horizon = settings().booking_horizon_days
     if starts_at > engine.now() + timedelta(days=horizon):
         raise InvalidInput(f"appointments can be booked at most {horizon} days ahead", field="starts_at")
     return starts_at

@@ -39,7 +39,9 @@ OFFICE_DEFAULTS: dict[str, Any] = {
     "services": [],
     "desks": [],
     "staff": [],
-    "documents": [],
+    # The checklist of documents to bring, offered on the booking form (an admin may change it).
+    "documents": ["Personalausweis", "Kontoauszüge der letzten 3 Monate", "Mietvertrag",
+                  "Heizkostenabrechnung", "Lohnabrechnungen", "Bescheid (letzter Bewilligungsbescheid)"],
 }
 SERVICE_KEYS = ("key", "name", "prefix", "minutes", "walk_in")
 DESK_KEYS = ("key", "room", "zone", "capabilities")
@@ -110,6 +112,7 @@ class Office:
     # When phone bookings are offered (within the opening hours); empty: whenever the office is open.
     booking_hours: Mapping[str, tuple[Interval, ...]] = field(default_factory=dict)
     address: str = ""  # where the office is, for the appointment slip
+    documents: tuple[str, ...] = ()  # the booking form's checklist of documents to bring
 
     def service(self, key: str) -> Service:
         try:
@@ -195,6 +198,7 @@ class Office:
             services=services, desks=desks, staff=staff,
             booking_hours=parse_hours(values["booking_hours"] or {}),
             address=" ".join(str(values["address"] or "").split()),
+            documents=_texts(values, "documents"),
         )
 
 
@@ -208,6 +212,14 @@ def _minutes(values: Mapping[str, Any], key: str) -> int:
         if value < 0:
             raise InvalidInput(f"{key} must be a whole number ≥ 0", field=key)
     return value
+
+
+def _texts(values: Mapping[str, Any], key: str) -> tuple[str, ...]:
+    """A list of texts (a TOML array of strings)."""
+    value = values[key] or []
+    if not isinstance(value, (list, tuple)) or not all(isinstance(item, str) for item in value):
+        raise InvalidInput(f"{key} must be a list of texts", field=key)
+    return tuple(value)
 
 
 def _share(values: Mapping[str, Any], key: str) -> float:

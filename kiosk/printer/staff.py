@@ -10,6 +10,7 @@ from queue_core import Engine
 from queue_core.schedule import local_day, local_instant, wall_clock
 from web.api import bp
 from web.auth import login_required
+from web.config import settings
 from web.engine import get_engine
 
 from .jobs import state
@@ -39,7 +40,7 @@ def problem(app: Flask, engine: Engine) -> dict[str, Any] | None:
 
 def status(app: Flask, engine: Engine) -> dict[str, Any]:
     """The staff view of the printer (``GET /api/v1/printer``)."""
-    spec = app.config.get("KIOSK_PRINTER")
+    spec = settings(app).kiosk_printer
     info = state(app)
     try:
         target = parse_target(spec)
