@@ -112,12 +112,10 @@ def load(app: Flask, test_config: Mapping[str, Any] | None = None) -> Settings:
     path = test_config.get("CONFIG") or os.environ.get(f"{PREFIX}_CONFIG")
     office: dict[str, Any] = {}
     if path:
-        office = _read_toml(Path(path))
         values["config"] = os.fspath(path)
-    office.update({k.lower(): v for k, v in test_config.pop("OFFICE", {}).items()})
-    for key in [k for k in office if k in KEYS]:
-        values[key] = office.pop(key)
-        sources[key] = f"the configuration file {path}" if path else "the test's OFFICE mapping"
+        _take(_read_toml(Path(path)), values, sources, office, f"the configuration file {path}")
+    _take({k.lower(): v for k, v in test_config.pop("OFFICE", {}).items()}, values, sources, office,
+          "the test's OFFICE mapping")
     for name, value in _environment().items():
         key = name.lower()
         if key in KEYS:
@@ -142,6 +140,16 @@ def load(app: Flask, test_config: Mapping[str, Any] | None = None) -> Settings:
     app.config.update(extra)
     app.config["OFFICE"] = office
     return found
+
+
+def _take(found: Mapping[str, Any], values: dict[str, Any], sources: dict[str, str],
+          office: dict[str, Any], source: str) -> None:
+    """Sort one file's keys: server keys into ``values`` (noting where from), the rest to the office."""
+    for key, value in found.items():
+        if key in KEYS:
+            values[key], sources[key] = value, source
+        else:
+            office[key] = value
 
 
 def change(app: Flask, **values: Any) -> Settings:
