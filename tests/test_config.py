@@ -108,3 +108,17 @@ def test_the_board_reads_its_settings_from_the_toml_file(tmp_path, clean_env):
     page = app.test_client().get("/display").get_data(as_text=True)
     assert "Heute bis 12 Uhr" in page and 'data-history="2"' in page
     assert "board_history" not in app.config["OFFICE"]  # a server key, not an office key
+
+
+def test_the_documents_checklist_is_an_office_key_with_one_default():
+    from queue_core import Office
+    from queue_core.errors import InvalidInput
+    from queue_core.office import OFFICE_DEFAULTS
+
+    assert Office.from_mapping({}).documents == tuple(OFFICE_DEFAULTS["documents"]) and "Mietvertrag" in \
+        OFFICE_DEFAULTS["documents"]
+    assert Office.from_mapping({"documents": ["Mietvertrag"]}).documents == ("Mietvertrag",)
+    assert Office.from_mapping({"documents": []}).documents == ()
+    with pytest.raises(InvalidInput) as refused:
+        Office.from_mapping({"documents": "Mietvertrag"})
+    assert refused.value.details["field"] == "documents"
