@@ -189,15 +189,15 @@ class ApiCaller:
     """A caseworker calling through run_kiosk.py's API, as the issue measured it."""
 
     def __init__(self, url: str, db: Path, staff: str = "abraun"):
-        from queue_core import SystemClock, accounts, connect
+        from queue_core import Engine, Office, accounts, connect
 
         self.url, self.staff = url, staff
         conn = connect(db, "NORMAL")
         try:
+            engine = Engine(conn, Office.from_mapping({}))
             if accounts.get_account(conn, staff) is None:
-                accounts.add_staff(conn, staff, name=staff, role="staff", password="bench-pass-1",
-                                   now=SystemClock().now())
-            self.token = accounts.create_token(conn, staff, SystemClock().now())
+                engine.add_staff(staff, name=staff, role="staff", password="bench-pass-1")
+            self.token = engine.create_token(staff)
         finally:
             conn.close()
 

@@ -25,14 +25,13 @@ conn.execute("ROLLBACK")
 
 
 def sign_in_times(folder: Path, rounds: int = 15) -> dict[str, float]:
-    from queue_core import accounts, connect
-    from queue_core.clock import SystemClock
+    from queue_core import Engine, Office, accounts, connect
 
     db = connect(folder / "accounts.db")
-    now = SystemClock().now()
-    accounts.add_staff(db, "abraun", name="A", role="staff", password="geheim-geheim", now=now)
-    accounts.add_staff(db, "weg", name="W", role="staff", password="geheim-geheim", now=now)
-    accounts.set_active(db, "weg", False, now)
+    engine = Engine(db, Office.from_mapping({}))
+    engine.add_staff("abraun", name="A", role="staff", password="geheim-geheim")
+    engine.add_staff("weg", name="W", role="staff", password="geheim-geheim")
+    engine.set_staff_active("weg", False)
     times: dict[str, float] = {}
     for label, name in (("known name, wrong password", "abraun"), ("unknown name", "niemand"),
                         ("disabled account", "weg")):

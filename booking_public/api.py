@@ -7,12 +7,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app, jsonify, request
+from flask import jsonify, request
 
 from queue_core.codes import format_code
 from queue_core.models import Appointment
 from queue_core.online import ONLINE
 from web.api import api_blueprint, error, json_body
+from web.config import settings
 from web.engine import get_engine
 from web.i18n import normalise as normalise_language
 
@@ -37,7 +38,7 @@ def _language(data: dict[str, Any] | None = None) -> str:
 def online_services_api():
     return jsonify({"services": [
         {"key": s.key, "name": s.name, "minutes": s.minutes,
-         "by_post": ({"documents": docs, "address": current_app.config["POSTAL_ADDRESS"]}
+         "by_post": ({"documents": docs, "address": settings().postal_address}
                      if (docs := common.by_post(s.key)) is not None else None)}
         for s in common.online_services()]})
 
@@ -90,4 +91,4 @@ def online_no_visit_api():
         return error(422, "invalid", "this concern needs a visit", field="service")
     get_engine().record_no_visit(service=service.key, actor=ONLINE)
     return jsonify({"recorded": True, "documents": common.by_post(service.key),
-                    "address": current_app.config["POSTAL_ADDRESS"]}), 201
+                    "address": settings().postal_address}), 201

@@ -5,7 +5,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import segno
-from flask import current_app, url_for
+from flask import url_for
 from flask_babel import format_date, gettext as _
 
 from queue_core.calendar_file import appointment_ics
@@ -14,6 +14,7 @@ from queue_core.errors import InvalidInput
 from queue_core.models import Appointment
 from queue_core.office import Service, normalise_initial
 from queue_core.slots import free_slots
+from web.config import settings
 from web.engine import get_engine
 from web.i18n import normalise as normalise_language
 
@@ -23,7 +24,7 @@ SLOT_LIMIT = 400
 def online_services() -> list[Service]:
     """The concerns a visitor can book online (``ONLINE_SERVICES``; empty: every service)."""
     office = get_engine().office
-    chosen = current_app.config["ONLINE_SERVICES"] or list(office.services)
+    chosen = settings().online_services or list(office.services)
     return [office.services[k] for k in chosen if k in office.services]
 
 
@@ -36,12 +37,12 @@ def online_service(key: str | None) -> Service:
 
 def by_post(service_key: str) -> list[str] | None:
     """The documents that suffice for this concern (``ONLINE_BY_POST``), or None if a visit is needed."""
-    documents = current_app.config["ONLINE_BY_POST"].get(service_key)
+    documents = settings().online_by_post.get(service_key)
     return [str(d) for d in documents] if isinstance(documents, list) else None
 
 
 def horizon() -> datetime:
-    return get_engine().now() + timedelta(days=int(current_app.config["ONLINE_BOOKING_DAYS"]))
+    return get_engine().now() + timedelta(days=settings().online_booking_days)
 
 
 def initial_of(surname: str | None) -> str | None:
@@ -60,7 +61,7 @@ def initial_of(surname: str | None) -> str | None:
 def slots_for(service: str, surname: str | None) -> list[dict[str, Any]]:
     """Free slots of the caseworkers responsible for this surname, within the online horizon."""
     engine = get_engine()
-    days = min(31, max(1, int(current_app.config["ONLINE_BOOKING_DAYS"]) + 1))
+    days = min(31, max(1, settings().online_booking_days + 1))
     found = free_slots(engine.db, engine.office, engine.now(), online_service(service).key, days=days,
                        initial=initial_of(surname), limit=SLOT_LIMIT)
     latest, seen, out = horizon(), set(), []
@@ -100,7 +101,7 @@ def book(data: dict[str, Any], language: str | None) -> tuple[Appointment, Any]:
         service=service.key, starts_at=starts_at, staff=staff, name=name, email=_text(data, "email"),
         mobile=_text(data, "mobile"), consent=data.get("consent") in (True, "1", "on", "yes"),
         language=normalise_language(language) or "de", latest=horizon(),
-        max_open=int(current_app.config["ONLINE_OPEN_PER_CONTACT"]))
+        max_open=settings().online_open_per_contact)
 
 
 def _text(data: dict[str, Any], key: str, limit: int = 254) -> str:
@@ -120,7 +121,7 @@ def when(appointment: Appointment) -> dict[str, str]:
 
 def public_url(endpoint: str, **values: Any) -> str:
     """An absolute link for mails and SMS (``KIOSK_PUBLIC_URL`` when visitors use another host)."""
-    base = current_app.config.get("KIOSK_PUBLIC_URL")
+    base = settings().kiosk_public_url
     if base:
         return base.rstrip("/") + url_for(endpoint, **values)
     return url_for(endpoint, _external=True, **values)

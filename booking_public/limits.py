@@ -6,15 +6,15 @@ and the cap on open bookings per contact (engine). Storage is in memory, per ser
 """
 from __future__ import annotations
 
-from flask import current_app
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
+from web.config import settings
 
 limiter = Limiter(key_func=get_remote_address, storage_uri="memory://", strategy="moving-window")
 
 
 def _limit() -> str:
-    return current_app.config["ONLINE_BOOKING_LIMIT"]
+    return settings().online_booking_limit
 
 
 new_bookings = limiter.shared_limit(_limit, scope="online-booking")

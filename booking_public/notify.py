@@ -9,11 +9,12 @@ from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from typing import Any
 
-from flask import current_app, render_template
+from flask import render_template
 from flask_babel import force_locale, gettext as _
 
 from queue_core.codes import format_code
 from queue_core.online import Contact
+from web.config import settings
 from web.engine import get_engine
 from web.i18n import normalise as normalise_language
 
@@ -46,7 +47,7 @@ def email_message(row: dict[str, Any]) -> EmailMessage:
     with force_locale(context["lang"]):
         message = EmailMessage()
         message["Subject"] = subject(row["kind"], context["office"].name)
-        message["From"] = current_app.config["SMTP_FROM"]
+        message["From"] = settings().smtp_from
         message["To"] = contact.email
         message["Date"] = formatdate(localtime=False)
         message["Message-ID"] = make_msgid(idstring=f"outbox-{row['id']}", domain="terminpraxis")

@@ -8,13 +8,14 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
 from flask_babel import format_date, get_locale, gettext
 from flask_limiter.errors import RateLimitExceeded
 
 from queue_core.codes import format_code
 from queue_core.errors import InvalidTransition, NotFound, QueueError
 from queue_core.online import ONLINE
+from web.config import settings
 from web.engine import get_engine
 from web.errors import status_of
 
@@ -29,13 +30,13 @@ def language() -> str:
 
 
 def _page(template: str, status: int = 200, **context: Any):
-    return render_template(template, office=get_engine().office, postal_address=current_app.config["POSTAL_ADDRESS"],
+    return render_template(template, office=get_engine().office, postal_address=settings().postal_address,
                            **context), status
 
 
 @bp.before_request
 def online_booking_enabled():
-    if not current_app.config["ONLINE_BOOKING"]:
+    if not settings().online_booking:
         abort(404)
 
 

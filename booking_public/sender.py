@@ -9,11 +9,11 @@ up to ``NOTIFY_ATTEMPTS``; a row left ``sending`` by a killed sender is never se
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
 
 from flask import Flask, g
 
 from queue_core import outbox
+from web.config import Settings, settings
 from web.engine import open_engine
 from web.extensions import socketio
 from web.housekeeping import worker_name
@@ -24,24 +24,23 @@ from .transport import SendFailed, SendUncertain, send_email, send_sms
 BATCH = 50
 
 
-def _retry(config: dict[str, Any]) -> outbox.Retry:
-    return outbox.Retry(attempts=int(config["NOTIFY_ATTEMPTS"]),
-                        backoff=timedelta(seconds=float(config["NOTIFY_BACKOFF_S"])))
+def _retry(config: Settings) -> outbox.Retry:
+    return outbox.Retry(attempts=config.notify_attempts, backoff=timedelta(seconds=config.notify_backoff_s))
 
 
 def run_once(app: Flask, who: str | None = None) -> dict[str, int]:
     """One tick; returns how many reminders were queued and notices sent or failed."""
     who = who or worker_name(app)
-    config = app.config
+    config = settings(app)
     done = {"reminders": 0, "sent": 0, "failed": 0}
-    base_url = config.get("KIOSK_PUBLIC_URL") or "http://localhost:5000/"
+    base_url = config.kiosk_public_url or "http://localhost:5000/"
     # Links in notices are absolute: url_for needs a request's host, so the tick runs inside one
     # made for the public address (KIOSK_PUBLIC_URL), the same links a visitor's request would get.
     with app.test_request_context("/", base_url=base_url):
         engine = g.engine = open_engine(app)
-        lease = timedelta(seconds=float(config["NOTIFY_TIMEOUT_S"]) * 2)
+        lease = timedelta(seconds=config.notify_timeout_s * 2)
         done["reminders"] = outbox.queue_reminders(
-            engine.db, engine.now(), timedelta(hours=float(config["REMINDER_LEAD_HOURS"])))
+            engine.db, engine.now(), timedelta(hours=config.reminder_lead_hours))
         for _ in range(BATCH):
             row = outbox.claim(engine.db, engine.now(), who, lease)
             if row is None:
@@ -72,13 +71,13 @@ def _loop(app: Flask) -> None:
             run_once(app, who)
         except Exception:  # a bad tick (database locked, a template error) must not end sending
             app.logger.exception("sending notices failed; trying again")
-        socketio.sleep(float(app.config["NOTIFY_INTERVAL_S"]))
+        socketio.sleep(settings(app).notify_interval_s)
 
 
 def start(app: Flask) -> bool:
     """Start sending in the background (once per app; only when a channel is configured)."""
     state = app.extensions.setdefault("notify_sender", {})
-    if state.get("started") or not (app.config.get("SMTP_HOST") or app.config.get("SMS_URL")):
+    if state.get("started") or not (settings(app).smtp_host or settings(app).sms_url):
         return False
     state.update(started=True, stop=False)
     socketio.start_background_task(_loop, app)

@@ -15,7 +15,8 @@ import urllib.parse
 import urllib.request
 from email.message import EmailMessage
 from string import Template
-from typing import Any, Mapping
+
+from web.config import Settings
 
 
 class SendFailed(Exception):
@@ -30,22 +31,22 @@ class SendUncertain(SendFailed):
     """The connection broke after the message was handed over: it may have arrived, so no retry."""
 
 
-def send_email(config: Mapping[str, Any], message: EmailMessage) -> None:
+def send_email(config: Settings, message: EmailMessage) -> None:
     """Hand the mail to the SMTP server. Failures before DATA are retried; a break during DATA is
     uncertain (the server may already have taken it), so it is never sent twice."""
-    host = config.get("SMTP_HOST")
+    host = config.smtp_host
     if not host:
         raise SendFailed("smtp_not_configured")
     try:
-        smtp = smtplib.SMTP(host, int(config.get("SMTP_PORT") or 25), timeout=float(config["NOTIFY_TIMEOUT_S"]))
+        smtp = smtplib.SMTP(host, config.smtp_port, timeout=config.notify_timeout_s)
     except (OSError, smtplib.SMTPException) as error:
         raise SendFailed(type(error).__name__) from None
     with smtp:
         try:
-            if config.get("SMTP_STARTTLS"):
+            if config.smtp_starttls:
                 smtp.starttls()
-            if config.get("SMTP_USERNAME"):
-                smtp.login(config["SMTP_USERNAME"], config.get("SMTP_PASSWORD") or "")
+            if config.smtp_username:
+                smtp.login(config.smtp_username, config.smtp_password or "")
             smtp.ehlo_or_helo_if_needed()
             code, _reply = smtp.mail(message["From"])
             if code != 250:
@@ -75,17 +76,17 @@ def sms_body(template: str, to: str, text: str) -> tuple[bytes, str]:
     return Template(template).safe_substitute(values).encode(), "application/x-www-form-urlencoded"
 
 
-def send_sms(config: Mapping[str, Any], to: str, text: str, key: str) -> None:
-    url = config.get("SMS_URL")
+def send_sms(config: Settings, to: str, text: str, key: str) -> None:
+    url = config.sms_url
     if not url:
         raise SendFailed("sms_not_configured")
-    body, content_type = sms_body(config["SMS_BODY"], to, text)
+    body, content_type = sms_body(config.sms_body, to, text)
     headers = {"Content-Type": content_type, "Idempotency-Key": key}
-    if config.get("SMS_AUTHORIZATION"):
-        headers["Authorization"] = config["SMS_AUTHORIZATION"]
+    if config.sms_authorization:
+        headers["Authorization"] = config.sms_authorization
     request = urllib.request.Request(url, data=body, headers=headers, method="POST")
     try:
-        with urllib.request.urlopen(request, timeout=float(config["NOTIFY_TIMEOUT_S"])) as response:
+        with urllib.request.urlopen(request, timeout=config.notify_timeout_s) as response:
             if not 200 <= response.status < 300:
                 raise SendFailed(f"http_{response.status}")
     except urllib.error.HTTPError as error:

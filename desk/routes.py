@@ -11,23 +11,16 @@ from web.auth import (csrf, current_user, has_role, login_required, note_failed_
                       sign_in_attempts, sign_out, typed_username)
 from web.extensions import retry_after
 from web.security import secure_request
-from web.engine import get_engine, overridden
+from web.engine import get_engine
 
 bp = Blueprint("desk", __name__)
 
-DEFAULT_DOCUMENTS = ["Personalausweis", "Kontoauszüge der letzten 3 Monate", "Mietvertrag",
-                     "Heizkostenabrechnung", "Lohnabrechnungen", "Bescheid (letzter Bewilligungsbescheid)"]
 FIELD_MAX = 200
 
 
 def document_choices() -> list[str]:
-    """The documents checklist: as set in /admin, else office config key ``documents`` (TOML list),
-    else a default list."""
-    configured = (overridden("documents") or current_app.config["OFFICE"].get("documents")
-                  or current_app.config.get("DOCUMENTS"))
-    if isinstance(configured, list) and all(isinstance(d, str) for d in configured):
-        return configured
-    return DEFAULT_DOCUMENTS
+    """The documents checklist: the office's ``documents`` (as set in /admin, else as configured)."""
+    return list(get_engine().office.documents)
 
 
 def chosen_desk() -> str | None:

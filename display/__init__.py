@@ -6,6 +6,8 @@ the API blueprint (``display.api.bp``).
 """
 from flask import Flask
 
+from web.config import settings
+
 from . import events, speech, upstream  # noqa: F401  (the /board handlers; speech: a board page route)
 from .routes import bp
 
@@ -13,5 +15,5 @@ from .routes import bp
 def init_app(app: Flask) -> None:
     """Register this surface's pages (and the upstream's, for a board server without the database)."""
     app.register_blueprint(bp)
-    if app.config.get("BOARD_UPSTREAM"):
+    if settings(app).board_upstream:
         app.register_blueprint(upstream.bp)

@@ -18,15 +18,11 @@ from sqlite_utils import Database
 from queue_core import Office, board, connect, events, store
 from queue_core.board import room_name, zones  # noqa: F401  (the board surface names its rooms by these)
 from queue_core.clock import to_db
-from queue_core.office_texts import board_message, board_setting
+from queue_core.office_texts import board_message
+from web.config import settings
 from web.engine import current, current_location
 
 ESTIMATE_TTL_S = 20  # the walk-in estimate depends on the clock too; refresh it at least this often
-
-
-def setting(app: Flask, key: str) -> Any:
-    """A board setting of this app (``queue_core.office_texts.BOARD_DEFAULTS`` names them)."""
-    return board_setting(app.config, key)
 
 
 class UnknownZone(ValueError):
@@ -56,7 +52,8 @@ class BoardReader:
         self.app = app
         self.location = location  # None: the installation's first location
         self.clock = app.extensions["terminpraxis"]["clock"]
-        self.history = setting(app, "board_history")
+        self.settings = settings(app)
+        self.history = self.settings.board_history
         self._lock = threading.RLock()
         self._db: Database | None = None
         self._cache: dict[str | None, tuple[int, float, dict[str, Any]]] = {}
@@ -65,7 +62,7 @@ class BoardReader:
     @property
     def db(self) -> Database:
         if self._db is None:
-            self._db = connect(self.app.config["DATABASE"], self.app.config["SYNCHRONOUS"])
+            self._db = connect(self.settings.database, self.settings.synchronous)
         return self._db
 
     @property
@@ -75,7 +72,7 @@ class BoardReader:
 
     @property
     def message(self) -> str:
-        return board_message(self.app.config, self._settings()["overrides"])
+        return board_message(self.settings, self._settings()["overrides"])
 
     def _settings(self) -> dict[str, Any]:
         with self._lock:
@@ -130,7 +127,7 @@ class BoardReader:
 def reader(app: Flask | None = None) -> BoardReader:
     app = app or current_app._get_current_object()
     state = app.extensions.setdefault("terminpraxis_board", {})
-    if app.config.get("BOARD_UPSTREAM"):
+    if settings(app).board_upstream:
         if "reader" not in state:
             from .upstream import UpstreamReader
 

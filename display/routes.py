@@ -4,10 +4,11 @@ from __future__ import annotations
 from flask import Blueprint, abort, render_template, request
 from flask_babel import force_locale, gettext
 
+from web.config import settings
 from web.devices import version
 from web.i18n import LANGUAGES
 
-from .board import UnknownZone, normalise_zone, reader, setting, zones
+from .board import UnknownZone, normalise_zone, reader, zones
 
 bp = Blueprint("display", __name__)
 
@@ -35,13 +36,11 @@ def board_page():
         zone = normalise_zone(board.office, request.args.get("zone"))
     except UnknownZone:
         abort(404, description="unknown zone; known zones: " + ", ".join(zones(board.office)))
-    from flask import current_app
-
     from . import speech
 
     return render_template(
         "display/board.html", office=board.office, zone=zone, snapshot=board.snapshot(zone),
-        history=board.history, highlight_s=setting(current_app, "board_highlight_s"),
-        heartbeat_s=setting(current_app, "board_heartbeat_s"), phrases=speech_phrases(),
+        history=board.history, highlight_s=settings().board_highlight_s,
+        heartbeat_s=settings().board_heartbeat_s, phrases=speech_phrases(),
         texts={"estimate": gettext("ohne Termin etwa %(min)s min")}, server_speech=speech.engine_path() is not None,
-        version=version(), logo=current_app.config.get("OFFICE_LOGO"))
+        version=version(), logo=settings().office_logo)

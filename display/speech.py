@@ -18,6 +18,7 @@ from pathlib import Path
 from flask import current_app, jsonify, request, send_file
 from flask_babel import force_locale, gettext
 
+from web.config import settings
 from web.i18n import LANGUAGES
 
 from .board import reader
@@ -84,7 +85,7 @@ def render(cache: Path, text: str, language: str) -> Path:
 
 
 def cache_folder() -> Path:
-    return Path(current_app.config["DATABASE"]).resolve().parent / "speech-cache"
+    return Path(settings().database).resolve().parent / "speech-cache"
 
 
 def _refuse(status: int, code: str, message: str):

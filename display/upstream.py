@@ -36,7 +36,7 @@ class UpstreamReader(BoardReader):
 
     def __init__(self, app: Flask):
         super().__init__(app)
-        self.upstream = str(app.config["BOARD_UPSTREAM"]).rstrip("/")
+        self.upstream = str(self.settings.board_upstream).rstrip("/")
         self._message: str | None = None
         self._seq_checked = 0.0
         self._upstream_seq = 0

@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from flask import current_app, request, url_for
+from flask import request, url_for
 from flask_babel import get_locale, gettext as _
 
 from queue_core import Engine
@@ -18,6 +18,7 @@ from queue_core.models import CheckIn, Estimate, Ticket
 from queue_core.schedule import wall_clock
 from queue_core.states import CALLED_STATES, TicketState
 
+from web.config import settings
 from web.i18n import current_language, day_names, hours_rows  # noqa: F401  (the kiosk's pages use them)
 
 from .limits import mark_wrong_code
@@ -74,7 +75,7 @@ def wait_text(span: list[int] | tuple[int, int] | None) -> str:
 
 def status_url(token: str) -> str:
     """Absolute address of the phone status page (KIOSK_PUBLIC_URL when phones use another host)."""
-    base = current_app.config.get("KIOSK_PUBLIC_URL") or request.host_url
+    base = settings().kiosk_public_url or request.host_url
     path = url_for("kiosk.phone", token=token, lang=current_language())
     return base.rstrip("/") + path
 

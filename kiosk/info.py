@@ -16,10 +16,10 @@ from xml.etree.ElementTree import Element
 
 import markdown
 from markdown.treeprocessors import Treeprocessor
-from flask import current_app
 from markupsafe import Markup
 
 from queue_core.office_texts import info_source
+from web.config import settings
 from web.engine import get_engine_state
 
 
@@ -59,7 +59,7 @@ def _render_markdown(text: str) -> str:
 
 def load(page: str, language: str) -> dict | None:
     """{'title', 'html', 'language'} of an info page, or None when the office has none."""
-    source = info_source(current_app.config, get_engine_state()["overrides"], page, language)
+    source = info_source(settings(), get_engine_state()["overrides"], page, language)
     if source is None:
         return None
     html = _render_markdown(source.text) if source.markdown else source.text

@@ -6,15 +6,14 @@ Storage is in memory, per server process (a kiosk talks to one server).
 """
 from __future__ import annotations
 
-from flask import current_app, g, request
+from flask import g, request
+
+from web.config import settings
 
 from web.extensions import limiter, retry_after  # noqa: F401  (the kiosk's pages and API use both)
 
-DEFAULT_LIMIT = "10 per minute"
-
-
 def _limit() -> str:
-    return current_app.config.get("KIOSK_WRONG_CODE_LIMIT", DEFAULT_LIMIT)
+    return settings().kiosk_wrong_code_limit
 
 
 def _wrong_code(_response) -> bool:

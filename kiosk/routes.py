@@ -10,6 +10,7 @@ from flask_limiter.errors import RateLimitExceeded
 from queue_core.errors import IntakeClosed, InvalidInput, NotFound, QueueError, TooEarly, UnknownCode
 from queue_core.clock import from_db
 from queue_core.schedule import hours_text, next_opening
+from web.config import settings
 from web.devices import version
 from web.engine import engine_of_ticket, get_engine, office
 from web.i18n import ltr
@@ -28,8 +29,8 @@ ICONS = {"erstantrag": "new", "weiterbewilligung": "renew", "unterlagen": "docum
 
 @bp.app_context_processor
 def kiosk_context():
-    return {"idle_seconds": int(current_app.config.get("KIOSK_IDLE_SECONDS", 60)), "app_version": version(),
-            "office_logo": current_app.config.get("OFFICE_LOGO"),
+    return {"idle_seconds": settings().kiosk_idle_seconds, "app_version": version(),
+            "office_logo": settings().office_logo,
             "office_timezone": office().timezone.key}
 
 
@@ -158,13 +159,13 @@ def ticket(token: str):
     # How the receipt printer is doing with this check-in (printed | failed | pending), else None.
     printed = printer.outcome(current_app._get_current_object(), found.id) if fresh else None
     # The browser prints too only when no receipt printer is printing this ticket.
-    auto_print = (bool(current_app.config.get("KIOSK_AUTO_PRINT", False)) and fresh
+    auto_print = (settings().kiosk_auto_print and fresh
                   and printed in (None, printer.FAILED))
     return _page("kiosk/ticket.html", ticket=found, room_bdi=ltr(status["room"]), status=status, wait=wait_text(status["wait_range"]),
                  qr=qr, status_url=url, late=request.args.get("late") == "1",
                  issued_date=local_date(engine, found.created_at), issued_time=local_time(engine, found.created_at),
                  auto_print=auto_print, printed=printed,
-                 ticket_seconds=int(current_app.config.get("KIOSK_TICKET_SECONDS", 60)))
+                 ticket_seconds=settings().kiosk_ticket_seconds)
 
 
 @bp.get("/t/<token>")

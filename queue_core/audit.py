@@ -15,7 +15,7 @@ from sqlite_utils import Database
 
 from .base import EngineBase
 from .clock import from_db, to_db
-from .retention import ACCESS_LOG_KIND
+from .states import EventKind
 
 
 class AccessLog(EngineBase):
@@ -27,7 +27,7 @@ class AccessLog(EngineBase):
         Returns the event's ``seq``.
         """
         with self._command() as now:
-            return self._event(now, ACCESS_LOG_KIND, appointment_id=appointment_id, actor=actor,
+            return self._event(now, EventKind.PERSONAL_DATA_READ, appointment_id=appointment_id, actor=actor,
                                what=what, **details)
 
 
@@ -36,7 +36,7 @@ def readings(db: Database, since: datetime, until: datetime, *, location: str | 
     """Access-log entries in [since, until), newest first, with the reader's name (for admins)."""
     sql = ("SELECT e.at, e.actor, s.name, e.appointment_id, e.data FROM events e"
            " LEFT JOIN staff s ON s.username = e.actor WHERE e.kind = ? AND e.at >= ? AND e.at < ?")
-    params: list[Any] = [ACCESS_LOG_KIND, to_db(since), to_db(until)]
+    params: list[Any] = [EventKind.PERSONAL_DATA_READ, to_db(since), to_db(until)]
     if location:
         sql += " AND e.location = ?"
         params.append(location)

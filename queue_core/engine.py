@@ -5,6 +5,7 @@ Each command is one write transaction that appends its event; nothing here knows
 from __future__ import annotations
 
 from .absences import Absences
+from .accounts import Accounts
 from .audit import AccessLog
 from .booking import Booking
 from .calls import Calls
@@ -13,9 +14,11 @@ from .intake import Intake
 from .locations import LocationCommands
 from .online import OnlineBooking
 from .printing import Printing
+from .retention import Retention
 from .settings import Settings
 
 
-class Engine(Booking, Intake, Calls, AccessLog, Printing, OnlineBooking, Climate, Absences, Settings,
-             LocationCommands):
-    """Book, check in, call and close visits for one office location, and log who read personal data."""
+class Engine(Booking, Intake, Calls, AccessLog, Printing, OnlineBooking, Climate, Absences, Accounts, Retention,
+             Settings, LocationCommands):
+    """Book, check in, call and close visits for one office location, log who read personal data,
+    keep the staff accounts and erase personal data past its retention."""

@@ -39,7 +39,9 @@ OFFICE_DEFAULTS: dict[str, Any] = {
     "services": [],
     "desks": [],
     "staff": [],
-    "documents": [],
+    # The checklist of documents to bring, offered on the booking form (an admin may change it).
+    "documents": ["Personalausweis", "Kontoauszüge der letzten 3 Monate", "Mietvertrag",
+                  "Heizkostenabrechnung", "Lohnabrechnungen", "Bescheid (letzter Bewilligungsbescheid)"],
 }
 SERVICE_KEYS = ("key", "name", "prefix", "minutes", "walk_in")
 DESK_KEYS = ("key", "room", "zone", "capabilities")
@@ -114,6 +116,7 @@ class Office:
     primary: bool = True
     # The configuration this office was built on, before /admin's overrides (settings are saved on it).
     configured: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
+    documents: tuple[str, ...] = ()  # the booking form's checklist of documents to bring
 
     def service(self, key: str) -> Service:
         try:
@@ -202,6 +205,7 @@ class Office:
             booking_hours=parse_hours(values["booking_hours"] or {}),
             address=" ".join(str(values["address"] or "").split()),
             primary=primary, configured=dict(raw if configured is None else configured),
+            documents=_texts(values, "documents"),
         )
 
 
@@ -215,6 +219,14 @@ def _minutes(values: Mapping[str, Any], key: str) -> int:
         if value < 0:
             raise InvalidInput(f"{key} must be a whole number ≥ 0", field=key)
     return value
+
+
+def _texts(values: Mapping[str, Any], key: str) -> tuple[str, ...]:
+    """A list of texts (a TOML array of strings)."""
+    value = values[key] or []
+    if not isinstance(value, (list, tuple)) or not all(isinstance(item, str) for item in value):
+        raise InvalidInput(f"{key} must be a list of texts", field=key)
+    return tuple(value)
 
 
 def _share(values: Mapping[str, Any], key: str) -> float:

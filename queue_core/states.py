@@ -61,6 +61,16 @@ class EventKind(StrEnum):
     LOCATION_ADDED = "location_added"
     LOCATION_CHANGED = "location_changed"
     STAFF_LOCATIONS_CHANGED = "staff_locations_changed"
+    # Staff accounts (queue_core/accounts.py): the account's username and what changed, no secret.
+    ACCOUNT_SAVED = "account_saved"
+    ACCOUNTS_SYNCED = "accounts_synced"
+    ROLE_CHANGED = "role_changed"
+    ACCOUNT_RENAMED = "account_renamed"
+    PASSWORD_RESET = "password_reset"
+    ACCOUNT_DISABLED = "account_disabled"
+    ACCOUNT_ENABLED = "account_enabled"
+    TOKEN_CREATED = "token_created"
+    SESSIONS_ENDED = "sessions_ended"
 
 
 # Tickets on their way to a desk: the board and the phone page show them as called.

@@ -23,6 +23,7 @@ from kiosk import api as kiosk_api
 from queue_core import store
 from web import api, config, devices, engine, i18n, locations, metrics, openapi, realtime, security, states, status
 from web.api import StrictJSONProvider
+from web.config import settings
 from web.extensions import limiter, socketio
 from web.queue import RelayQueue, channel_for
 
@@ -37,24 +38,24 @@ def create_app(test_config: Mapping[str, Any] | None = None, *, surfaces: str = 
     app = Flask(__name__, template_folder="../templates", static_folder="../static",
                 instance_relative_config=True)
     config.load(app, test_config)
-    if app.config.get("BOARD_UPSTREAM") and (surfaces != "board" or not app.config["MESSAGE_QUEUE"]):
+    if settings(app).board_upstream and (surfaces != "board" or not settings(app).message_queue):
         raise config.ConfigError("board_upstream is for run_display.py with a message_queue (events come through it)")
     app.json = StrictJSONProvider(app)
     # A write waiting for another process's lock sleeps cooperatively, so other requests go on.
     store.lock_wait.sleep = socketio.sleep
-    store.lock_wait.limit_s = float(app.config["DATABASE_BUSY_WAIT_S"])
+    store.lock_wait.limit_s = float(settings(app).database_busy_wait_s)
     engine.init_app(app)
     locations.init_app(app)  # first of the request hooks: the URL's location before anything opens an engine
     limiter.init_app(app)
     _import_socket_handlers(surfaces)
-    socketio.init_app(app, async_mode=app.config["ASYNC_MODE"], client_manager=_queue(app),
-                      cors_allowed_origins=public_origins(app.config["PUBLIC_ORIGINS"]))
+    socketio.init_app(app, async_mode=settings(app).async_mode, client_manager=_queue(app),
+                      cors_allowed_origins=public_origins(settings(app).public_origins))
 
     security.init_app(app)
     i18n.init_app(app)
     realtime.init_app(app)
     metrics.init_app(app)
-    if not app.config.get("BOARD_UPSTREAM"):  # a board server without the database has its own /healthz
+    if not settings(app).board_upstream:  # a board server without the database has its own /healthz
         app.register_blueprint(status.bp)
     app.register_blueprint(states.bp)  # the queue's words for templates and scripts
 
@@ -72,7 +73,7 @@ def create_app(test_config: Mapping[str, Any] | None = None, *, surfaces: str = 
 
 def _queue(app: Flask):
     """The message queue's client manager (one Redis channel per location), None without a queue."""
-    url = app.config["MESSAGE_QUEUE"]
+    url = settings(app).message_queue
     if not url:
         return None
     return RelayQueue(url, channel_for(app.extensions["terminpraxis"]["office"].location))

@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 from flask import current_app
 
-from queue_core import accounts, outbox, retention
+from queue_core import accounts, outbox
 from queue_core.backup import BackupError, backup, backup_into, check, restore
 from queue_core.importer import import_file
 from queue_core.errors import QueueError
@@ -19,7 +19,7 @@ from queue_core.simulation import simulate as run_simulation
 from queue_core.simulation_report import format_report, format_sweep, save_sweep, sweep as planner_sweep
 
 from web import demo
-from web.config import ConfigError
+from web.config import ConfigError, settings
 from web.engine import open_engine
 
 from . import create_app
@@ -42,7 +42,7 @@ def cli(ctx: click.Context) -> None:
 
 def _engine():
     engine = open_engine(current_app)
-    accounts.sync_caseworkers(engine.db, engine.office, engine.now())
+    engine.sync_caseworkers()
     return engine
 
 
@@ -54,7 +54,7 @@ def _fail(error: QueueError) -> None:
 def init_db() -> None:
     """Create or migrate the database and register the configured caseworkers."""
     _engine()
-    click.echo(f"Database ready: {current_app.config['DATABASE']}")
+    click.echo(f"Database ready: {settings().database}")
 
 
 @cli.command("demo")
@@ -97,7 +97,7 @@ def staff_add(username: str, name: str, role: str, password_stdin: bool) -> None
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
     engine = _engine()
     try:
-        accounts.add_staff(engine.db, username, name=name, role=role, password=password, now=engine.now())
+        engine.add_staff(username, name=name, role=role, password=password)
     except QueueError as error:
         _fail(error)
     click.echo(f"Staff account {username} ({role}) saved.")
@@ -114,7 +114,7 @@ def token_create(username: str) -> None:
     """Print a new bearer token for USERNAME (shown once; only its hash is stored)."""
     engine = _engine()
     try:
-        click.echo(accounts.create_token(engine.db, username, engine.now()))
+        click.echo(engine.create_token(username))
     except QueueError as error:
         _fail(error)
 
@@ -123,7 +123,7 @@ def token_create(username: str) -> None:
 def purge() -> None:
     """Erase personal data older than the retention; anonymous timings stay for statistics."""
     engine = _engine()
-    result = retention.purge(engine)
+    result = engine.purge()
     click.echo(f"Purged personal data of {result.appointments} appointments and {result.tickets} tickets"
                f" older than {engine.office.retention_days} days.")
 
@@ -226,7 +226,7 @@ def simulate(staff_count: int, appointments: int, walk_ins: int, own_office: boo
               help="Keep running and make a backup into the folder PATH every MINUTES.")
 def backup_command(path: str, keep: int | None, every: int | None) -> None:
     """Copy the running office's database to PATH (a new file, or a folder for dated copies)."""
-    database = current_app.config["DATABASE"]
+    database = settings().database
     while True:
         now = datetime.now(timezone.utc)
         try:
@@ -251,7 +251,7 @@ def backup_command(path: str, keep: int | None, every: int | None) -> None:
 @click.option("--yes", is_flag=True, help="Restore without asking.")
 def restore_command(path: str, yes: bool) -> None:
     """Replace the office's database by the backup PATH (only while no server runs)."""
-    database = current_app.config["DATABASE"]
+    database = settings().database
     try:
         info = check(path)
     except BackupError as error:
@@ -267,7 +267,7 @@ def restore_command(path: str, yes: bool) -> None:
     if aside:
         click.echo(f"The replaced database was kept as {aside} (delete it when no longer needed).")
     # The backup may hold personal data whose retention has run out since it was made.
-    purged = retention.purge(_engine())
+    purged = _engine().purge()
     click.echo(f"Restored {database}; purged {purged.appointments} appointments past the retention.")
 
 
@@ -292,4 +292,4 @@ def send_notices_command(once: bool) -> None:
             finally:
                 engine.db.close()
             return
-        time.sleep(float(current_app.config["NOTIFY_INTERVAL_S"]))
+        time.sleep(float(settings().notify_interval_s))

@@ -5,7 +5,7 @@ import sys
 
 from queue_core.backup import BackupError, hold
 from queue_core.errors import QueueError
-from web.config import ConfigError
+from web.config import ConfigError, settings
 from web.extensions import socketio
 from web.housekeeping import start as start_housekeeping
 from web.public import is_loopback, lan_address
@@ -31,7 +31,7 @@ def print_addresses(app, host: str, port: int, surfaces: str) -> None:
         print(f"  {label:<13} {base}{path}", flush=True)
     if surfaces != "all":
         return
-    for line in phone_lines(app.config.get("KIOSK_PUBLIC_URL"), host, port):
+    for line in phone_lines(settings(app).kiosk_public_url, host, port):
         print(line, flush=True)
 
 
@@ -65,7 +65,7 @@ def serve(host: str, port: int, surfaces: str) -> None:
         # booking_public: confirmations, reminders, notices; only the main server sends).
         for start_worker in app.extensions.get("background_workers", []):
             start_worker(app)
-    extra = {"max_size": MAX_CONNECTIONS} if app.config["ASYNC_MODE"] == "eventlet" else {}
-    if app.config["ASYNC_MODE"] == "threading":
+    extra = {"max_size": MAX_CONNECTIONS} if settings(app).async_mode == "eventlet" else {}
+    if settings(app).async_mode == "threading":
         extra["allow_unsafe_werkzeug"] = True
     socketio.run(app, host=host, port=port, log_output=False, **extra)

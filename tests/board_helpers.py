@@ -123,16 +123,14 @@ class ApiDesk:
     """Calls made the real way: a walk-in checks in at run_kiosk.py's API, a caseworker calls it there."""
 
     def __init__(self, url: str, db_path: Path, staff: tuple[str, ...] = ("abraun", "hkoch", "pschulz")):
-        from queue_core import accounts
-
         self.url = url
         db = connect(db_path)
         try:
-            now = SystemClock().now()
+            engine = Engine(db, Office.from_mapping({}), SystemClock())
             self.tokens = {}
             for username in staff:
-                accounts.add_staff(db, username, name=username, role="staff", password="board-test-1", now=now)
-                self.tokens[username] = accounts.create_token(db, username, now)
+                engine.add_staff(username, name=username, role="staff", password="board-test-1")
+                self.tokens[username] = engine.create_token(username)
         finally:
             db.close()
 

@@ -172,17 +172,23 @@ def browser():
 
 
 def add_account(db_path: Path, username: str, *, role: str = "staff", password: str = "browser-geheim-1",
-                name: str | None = None) -> None:
-    """A staff account on a live server's database file, through the real argon2 path."""
-    from queue_core.accounts import add_staff
-    from queue_core.clock import SystemClock
-
+                name: str | None = None, token: bool = False) -> str | None:
+    """A staff account on a live server's database file, through the real argon2 path (and the
+    engine's account commands); with ``token``, a new API bearer token of it."""
     db = connect(db_path)
     try:
-        add_staff(db, username, name=name or username.title(), role=role, password=password,
-                  now=SystemClock().now())
+        engine = bare_engine(db)
+        engine.add_staff(username, name=name or username.title(), role=role, password=password)
+        return engine.create_token(username) if token else None
     finally:
         db.close()
+
+
+def bare_engine(db) -> Engine:
+    """An engine over a database file without the office's configuration, for account commands."""
+    from queue_core.clock import SystemClock
+
+    return Engine(db, Office.from_mapping({}), SystemClock())
 
 
 def sign_in(page, base_url: str, username: str, then: str, password: str = "browser-geheim-1") -> None:

@@ -299,6 +299,13 @@ def test_saving_a_disabled_account_keeps_it_disabled(app, client, admin):
     assert client.post("/admin/staff", data={"csrf_token": admin, "username": "abraun", "name": "",
                                              "role": "staff", "password": ""}).status_code == 302
     assert account(app, "abraun")["role"] == "staff" and account(app, "abraun")["name"] == "Anna Braun"
+    db = connect(app.config["DATABASE"])
+    changes = db.execute("SELECT kind, actor, json_extract(data, '$.account') FROM events WHERE kind IN"
+                         " ('account_disabled', 'role_changed', 'account_renamed', 'password_reset') ORDER BY seq")
+    assert changes.fetchall() == [("account_disabled", "leitung", "abraun"), ("role_changed", "leitung", "abraun"),
+                                  ("account_renamed", "leitung", "abraun"), ("password_reset", "leitung", "abraun"),
+                                  ("role_changed", "leitung", "abraun")]
+    db.close()
 
 
 def test_saving_an_account_with_a_short_password_changes_nothing(app, client, admin):

@@ -11,8 +11,6 @@ from schemathesis.specs.openapi.checks import (content_type_conformance, respons
 
 from conftest import LiveServer, add_account, server_env
 from hardening_helpers import call, open_office_config
-from queue_core import accounts, connect
-from queue_core.clock import SystemClock
 
 EXAMPLES = 5  # per operation, so ~20 operations stay well under a minute
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
@@ -23,10 +21,7 @@ def api_server(tmp_path_factory):
     folder = tmp_path_factory.mktemp("schema")
     db_path = folder / "live.db"
     server = LiveServer("run_kiosk.py", server_env(db_path, open_office_config(folder))).start()
-    add_account(db_path, "abraun", role="admin")
-    db = connect(db_path)
-    server.token = accounts.create_token(db, "abraun", SystemClock().now())
-    db.close()
+    server.token = add_account(db_path, "abraun", role="admin", token=True)
     yield server
     server.stop()
 

@@ -222,13 +222,10 @@ def test_desk_state(client, auth, engine):
 
 
 def test_an_admin_token_may_call_on_behalf_of_a_caseworker_but_staff_may_not(app, client, engine):
-    from queue_core.accounts import add_staff, create_token
-
-    now = engine.now()
-    add_staff(engine.db, "leitung", name="Leitung", role="admin", password="lange-geheim", now=now)
-    add_staff(engine.db, "hkoch", name="Hakan Koch", role="staff", password="lange-geheim", now=now)
-    admin = {"Authorization": "Bearer " + create_token(engine.db, "leitung", now)}
-    staff = {"Authorization": "Bearer " + create_token(engine.db, "hkoch", now)}
+    engine.add_staff("leitung", name="Leitung", role="admin", password="lange-geheim")
+    engine.add_staff("hkoch", name="Hakan Koch", role="staff", password="lange-geheim")
+    admin = {"Authorization": "Bearer " + engine.create_token("leitung")}
+    staff = {"Authorization": "Bearer " + engine.create_token("hkoch")}
     engine.walk_in("notfall", initial="K")
     refused = client.post("/api/v1/desks/210/call-next", json={"staff": "abraun"}, headers=staff)
     assert refused.status_code == 403 and refused.get_json()["error"]["code"] == "forbidden"
@@ -240,10 +237,8 @@ def test_an_admin_token_may_call_on_behalf_of_a_caseworker_but_staff_may_not(app
 
 
 def test_an_admin_token_may_call_a_specific_ticket_for_a_caseworker(app, client, engine):
-    from queue_core.accounts import add_staff, create_token
-
-    add_staff(engine.db, "leitung", name="Leitung", role="admin", password="lange-geheim", now=engine.now())
-    admin = {"Authorization": "Bearer " + create_token(engine.db, "leitung", engine.now())}
+    engine.add_staff("leitung", name="Leitung", role="admin", password="lange-geheim")
+    admin = {"Authorization": "Bearer " + engine.create_token("leitung")}
     ticket = engine.walk_in("notfall", initial="K").ticket
     called = client.post(f"/api/v1/tickets/{ticket.id}/call", headers=admin,
                          json={"desk": "211", "staff": "hkoch", "note": "Rollstuhl, vorgezogen"})

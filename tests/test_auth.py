@@ -168,13 +168,9 @@ def test_desk_is_remembered_and_chosen(app, client):
 
 
 def test_sign_in_with_a_real_argon2_account(app, client):
-    from queue_core import connect
-    from queue_core.accounts import add_staff
+    from conftest import add_account
 
-    db = connect(app.config["DATABASE"])
-    add_staff(db, "hkoch", name="Hakan Koch", role="staff", password=PASSWORD,
-              now=app.extensions["terminpraxis"]["clock"].now())
-    db.close()
+    add_account(app.config["DATABASE"], "hkoch", name="Hakan Koch", password=PASSWORD)
     sign_in(client, "hkoch", desk="211")
     assert 'data-desk="211"' in client.get("/desk").get_data(as_text=True)
 

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from queue_core import Engine, ManualClock, connect, retention, store
+from queue_core import Engine, ManualClock, connect, store
 from queue_core.backup import BackupError, backup, backup_into, check, hold, kept_backups, restore
 
 from conftest import MONDAY_0830
@@ -48,7 +48,7 @@ def test_purged_data_is_not_in_a_new_backup(engine, office, clock, db_path, tmp_
     reader.execute("SELECT COUNT(*) FROM appointments").fetchone()
     clock.advance(days=office.retention_days + 2)
     engine.db.execute("PRAGMA busy_timeout = 100")  # the purge's checkpoint would wait for the reader
-    assert retention.purge(engine).appointments == 1
+    assert engine.purge().appointments == 1
     live = b"".join(p.read_bytes() for p in tmp_path.glob("terminpraxis.db*") if p.is_file())
     assert MARKER.encode() in live
     backup(db_path, tmp_path / "copy.db")

@@ -9,7 +9,6 @@ import pytest
 
 from queue_core.codes import ALPHABET, CODE_LENGTH, format_code, normalise_code
 from queue_core.errors import InvalidInput, InvalidTransition, SlotTaken, UnknownCode
-from queue_core.retention import purge
 
 BERLIN = ZoneInfo("Europe/Berlin")
 MONDAY = date(2026, 11, 23)
@@ -172,7 +171,7 @@ def test_purge_erases_personal_fields_but_keeps_timings(engine, clock):
     recent = engine.book_appointment(service="erstantrag", starts_at=at(9, 0, MONDAY + timedelta(days=7)),
                                      staff="abraun", name="Max Neu")
     clock.set(at(9, 30, MONDAY + timedelta(days=8)))
-    result = purge(engine)
+    result = engine.purge()
     assert result.appointments == 1
     gone = engine.db.execute("SELECT name, birth_date, phone, concern, notes, documents, purged_at"
                              " FROM appointments WHERE id = ?", (appointment.id,)).fetchone()

@@ -8,7 +8,7 @@ from functools import lru_cache
 from argon2 import PasswordHasher
 
 from queue_core import connect
-from queue_core.accounts import create_token
+from conftest import bare_engine
 from queue_core.clock import to_db
 from queue_core.store import write
 
@@ -40,7 +40,7 @@ def make_token(app, username: str, role: str = "staff") -> str:
     make_staff(app, username, role)
     db = connect(app.config["DATABASE"])
     try:
-        return create_token(db, username, app.extensions["terminpraxis"]["clock"].now())
+        return bare_engine(db).create_token(username)
     finally:
         db.close()
 

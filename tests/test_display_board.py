@@ -149,12 +149,10 @@ def test_no_personal_data_in_any_board_payload_or_page(app, client, desk_engine,
 
 
 def test_board_health_is_for_admins_only(app, client, desk_engine, clock):
-    from queue_core import accounts
-
-    accounts.add_staff(desk_engine.db, "leitung", name="Leitung", role="admin", password="geheim-123", now=clock.now())
-    accounts.add_staff(desk_engine.db, "sb", name="SB", role="staff", password="geheim-123", now=clock.now())
-    admin = accounts.create_token(desk_engine.db, "leitung", clock.now())
-    staff = accounts.create_token(desk_engine.db, "sb", clock.now())
+    desk_engine.add_staff("leitung", name="Leitung", role="admin", password="geheim-123")
+    desk_engine.add_staff("sb", name="SB", role="staff", password="geheim-123")
+    admin = desk_engine.create_token("leitung")
+    staff = desk_engine.create_token("sb")
     board = socketio.test_client(app, namespace="/board", query_string="zone=2.%20OG")
     board.emit("heartbeat", {"sound_enabled": True, "seq": 3}, namespace="/board")
     assert client.get("/api/v1/boards").status_code == 401

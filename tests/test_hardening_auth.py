@@ -125,10 +125,11 @@ def test_unknown_and_disabled_names_cost_one_argon2_check_like_a_known_name(app,
     with app.app_context():
         from web.engine import get_engine
 
-        db, now = get_engine().db, get_engine().now()
+        engine = get_engine()
+        db = engine.db
         for username in ("abraun", "hkoch"):
-            accounts.add_staff(db, username, name=username, role="staff", password=PASSWORD, now=now)
-        accounts.set_active(db, "hkoch", False, now)
+            engine.add_staff(username, name=username, role="staff", password=PASSWORD)
+        engine.set_staff_active("hkoch", False)
         for username in ("abraun", "niemand", "hkoch"):
             assert accounts.verify_password(db, username, "falsch-falsch") is None
     assert len(checked) == 3 and len(set(checked)) == 1, checked

@@ -10,8 +10,6 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 
 from conftest import LiveServer, add_account, server_env
 from hardening_helpers import StaffClient, call, open_office_config
-from queue_core import accounts, connect
-from queue_core.clock import SystemClock
 
 EXAMPLES = 12  # per route
 
@@ -59,10 +57,7 @@ def server(tmp_path_factory):
     running = LiveServer("run_kiosk.py", server_env(db_path, open_office_config(folder),
                                                     TERMINPRAXIS_SIGN_IN_LIMIT="1000 per minute",
                                                     TERMINPRAXIS_KIOSK_WRONG_CODE_LIMIT="1000 per minute")).start()
-    add_account(db_path, "abraun", role="admin")
-    db = connect(db_path)
-    running.token = accounts.create_token(db, "abraun", SystemClock().now())
-    db.close()
+    running.token = add_account(db_path, "abraun", role="admin", token=True)
     yield running
     running.stop()
 

@@ -95,14 +95,13 @@ def test_a_full_disk_answers_503_storage_full_and_the_server_recovers(live_serve
 def test_the_purge_commits_in_small_batches_with_the_same_result(engine, clock, db_path):
     from datetime import date
 
-    from queue_core import retention
     from test_stats import at, scripted_day
 
     scripted_day(engine, clock)
     clock.set(at(9, 0, date(2026, 12, 1)))
     commits = []
     engine.db.conn.set_trace_callback(lambda sql: commits.append(sql) if sql == "COMMIT" else None)
-    result = retention.purge(engine, batch=2)
+    result = engine.purge(batch=2)
     engine.db.conn.set_trace_callback(None)
     assert (result.appointments, result.tickets) == (9, 4)
     # 9 appointments in batches of 2, 4 initials, notes, the access log, and the event: many short commits.

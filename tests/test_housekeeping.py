@@ -66,13 +66,13 @@ def test_missed_appointments_are_expired_every_minute(engine, clock, db_path):
 
 def test_a_failed_purge_is_tried_again(db_path, clock, monkeypatch):
     app = make_app(db_path, clock)
-    from queue_core import retention
+    from queue_core import Engine
 
-    real = retention.purge
-    monkeypatch.setattr(retention, "purge", lambda engine: (_ for _ in ()).throw(RuntimeError("disk")))
+    real = Engine.purge
+    monkeypatch.setattr(Engine, "purge", lambda engine: (_ for _ in ()).throw(RuntimeError("disk")))
     with pytest.raises(RuntimeError):
         housekeeping.run_once(app)
-    monkeypatch.setattr(retention, "purge", real)
+    monkeypatch.setattr(Engine, "purge", real)
     clock.advance(minutes=1)
     assert "purged" in housekeeping.run_once(app)
 

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from web.i18n import LANGUAGES
+from web.config import change as change_settings
 
 INFO = Path(__file__).resolve().parent.parent / "config" / "info"
 
@@ -45,7 +46,7 @@ def test_info_pages_render_in_the_language(client, lang, direction, procedure, e
 def test_a_language_without_its_own_file_falls_back_to_german(app, client, tmp_path):
     (tmp_path / "de").mkdir()
     (tmp_path / "de" / "procedure.md").write_text("# Ablauf\n\nText.\n", encoding="utf-8")
-    app.config["KIOSK_INFO_DIR"] = str(tmp_path)
+    change_settings(app, KIOSK_INFO_DIR=str(tmp_path))
     page = client.get("/info/procedure?lang=da").get_data(as_text=True)
     assert '<html lang="da" dir="ltr">' in page and '<article class="info-text" lang="de">' in page
     assert "<h1>Ablauf</h1>" in page

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from queue_core.codes import format_code
+from web.config import change as change_settings
 
 BERLIN_0900 = datetime(2026, 11, 23, 8, 0, tzinfo=timezone.utc)
 
@@ -56,7 +57,7 @@ def test_info_pages_from_config_folder(client):
 def test_info_markdown_cannot_inject_html(app, client, tmp_path):
     (tmp_path / "de").mkdir()
     (tmp_path / "de" / "procedure.md").write_text("# Titel\n\n<script>alert(1)</script> <b>x</b>\n")
-    app.config["KIOSK_INFO_DIR"] = str(tmp_path)
+    change_settings(app, KIOSK_INFO_DIR=str(tmp_path))
     page = client.get("/info/procedure").get_data(as_text=True)
     assert "<script>alert" not in page and "&lt;script&gt;" in page
 
@@ -211,7 +212,7 @@ def test_ticket_screen_print_layout_and_qr(client):
 def test_auto_print_only_when_configured(app, client):
     token = ticket_token(client.post("/ohne-termin", data={"service": "unterlagen", "request_id": "a"}))
     assert "data-auto-print" not in client.get(f"/ticket/{token}?fresh=1").get_data(as_text=True)
-    app.config["KIOSK_AUTO_PRINT"] = True
+    change_settings(app, KIOSK_AUTO_PRINT=True)
     assert "data-auto-print" in client.get(f"/ticket/{token}?fresh=1").get_data(as_text=True)
     assert "data-auto-print" not in client.get(f"/ticket/{token}").get_data(as_text=True)
 
@@ -234,7 +235,7 @@ def test_unknown_token_is_a_kind_404(client):
 
 def test_idle_timeout_is_configurable(app, client):
     assert 'data-idle-seconds="60"' in client.get("/termin").get_data(as_text=True)
-    app.config["KIOSK_IDLE_SECONDS"] = 2
+    change_settings(app, KIOSK_IDLE_SECONDS=2)
     assert 'data-idle-seconds="2"' in client.get("/termin").get_data(as_text=True)
 
 
@@ -302,7 +303,7 @@ GARBAGE = [
 
 @pytest.mark.parametrize("body", GARBAGE)
 def test_api_garbage_is_never_a_500(app, client, body):
-    app.config["KIOSK_WRONG_CODE_LIMIT"] = "1000 per minute"
+    change_settings(app, KIOSK_WRONG_CODE_LIMIT="1000 per minute")
     if isinstance(body, bytes):
         response = client.post("/api/v1/check-in", data=body, content_type="application/json")
     else:
@@ -314,7 +315,7 @@ def test_api_garbage_is_never_a_500(app, client, body):
 
 
 def test_forms_and_urls_survive_garbage(app, client):
-    app.config["KIOSK_WRONG_CODE_LIMIT"] = "1000 per minute"
+    change_settings(app, KIOSK_WRONG_CODE_LIMIT="1000 per minute")
     huge = "Ä" * 50_000
     for data in ({"code": huge}, {"code": "\x00"}, {}, {"code": ["a", "b"]}):
         assert client.post("/termin", data=data).status_code < 500

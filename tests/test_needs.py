@@ -5,7 +5,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from queue_core import Engine, Office, connect, retention
+from queue_core import Engine, Office, connect
 from queue_core.errors import InvalidInput
 from queue_core.needs import clean
 from queue_core.policy import Appointment, Line, WalkIn, for_desk
@@ -63,7 +63,7 @@ def test_needs_are_erased_with_the_other_personal_data(engine, office, clock):
     engine.check_in(booked.code)
     engine.walk_in("notfall", needs=["quiet_room"])
     clock.advance(days=office.retention_days + 1)
-    retention.purge(engine)
+    engine.purge()
     left = engine.db.execute("SELECT COUNT(*) FROM appointments WHERE needs IS NOT NULL OR interpreter IS NOT NULL"
                              " UNION ALL SELECT COUNT(*) FROM tickets WHERE needs IS NOT NULL"
                              " OR interpreter IS NOT NULL").fetchall()

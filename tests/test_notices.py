@@ -28,6 +28,7 @@ from queue_core.clock import SystemClock
 from queue_core.slots import free_slots
 
 from conftest import DEMO_CONFIG, MONDAY_0830, ROOT, free_port, office_mapping, server_env
+from web.config import change as change_settings
 
 PUBLIC = "http://amt.example"
 
@@ -150,10 +151,10 @@ def test_reminder_arrives_at_the_lead_time_and_cancel_notice_frees_the_slot(noti
 def test_a_down_mail_server_backs_off_and_sends_later(notice_app, smtp, clock, db_path):
     client = notice_app.test_client()
     book_via_api(client, email="h@example.org")
-    notice_app.config["SMTP_PORT"] = free_port()  # nobody listens there
+    change_settings(notice_app, SMTP_PORT=free_port())  # nobody listens there
     assert send(notice_app)["failed"] == 1
     assert send(notice_app)["failed"] == 0  # backing off: not tried again at once
-    notice_app.config["SMTP_PORT"] = smtp.port
+    change_settings(notice_app, SMTP_PORT=smtp.port)
     clock.advance(seconds=61)
     assert send(notice_app)["sent"] == 1 and len(smtp.messages) == 1
 

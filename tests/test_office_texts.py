@@ -1,15 +1,14 @@
 """The office's texts as every surface reads them (queue_core.office_texts): the board's ticker
-line and settings, the kiosk's info pages, with what /admin saved winning over the files."""
+line, the kiosk's info pages, with what /admin saved winning over the files."""
 from __future__ import annotations
 
 from queue_core import office_texts as texts
+from web.config import Settings
 
 
-def test_board_settings_app_key_then_office_then_default():
-    assert texts.board_setting({}, "board_history") == 6
-    assert texts.board_setting({"OFFICE": {"board_history": "3"}}, "board_history") == 3
-    assert texts.board_setting({"BOARD_HISTORY": 9, "OFFICE": {"board_history": 3}}, "board_history") == 9
-    config = {"OFFICE": {"board_message": "Aus der Datei"}}
+def test_board_message_admin_text_then_configuration():
+    assert texts.board_message(Settings(), {}) == ""
+    config = Settings(board_message="Aus der Datei")
     assert texts.board_message(config, {}) == "Aus der Datei"
     assert texts.board_message(config, {"board_message": "Aus /admin"}) == "Aus /admin"
     assert texts.board_message(config, {"board_message": ""}) == ""  # an admin may blank it
@@ -20,7 +19,7 @@ def test_info_pages_admin_text_then_file_then_german(tmp_path):
     (tmp_path / "en").mkdir()
     (tmp_path / "de" / "procedure.md").write_text("# Ablauf", encoding="utf-8")
     (tmp_path / "en" / "entitlement.html").write_text("<h1>Entitled?</h1>", encoding="utf-8")
-    config = {"KIOSK_INFO_DIR": str(tmp_path)}
+    config = Settings(kiosk_info_dir=str(tmp_path))
     found = texts.info_source(config, {}, "procedure", "tr")
     assert (found.text, found.markdown, found.language) == ("# Ablauf", True, "de")
     found = texts.info_source(config, {}, "entitlement", "en")
@@ -28,7 +27,7 @@ def test_info_pages_admin_text_then_file_then_german(tmp_path):
     saved = {texts.info_key("tr", "procedure"): "# Süreç"}
     assert texts.info_source(config, saved, "procedure", "tr").language == "tr"
     assert texts.info_source(config, {}, "no-such-page", "de") is None
-    assert texts.info_source({"KIOSK_INFO_DIR": str(tmp_path / "none")}, {}, "procedure", "de") is None
+    assert texts.info_source(Settings(kiosk_info_dir=str(tmp_path / "none")), {}, "procedure", "de") is None
     # What /admin shows to edit: exactly this language (no fallback), the saved text first.
     assert texts.info_text(config, {}, "procedure", "de") == "# Ablauf"
     assert texts.info_text(config, {}, "procedure", "en") == ""
@@ -36,5 +35,5 @@ def test_info_pages_admin_text_then_file_then_german(tmp_path):
 
 
 def test_info_folder_beside_the_configuration(tmp_path):
-    assert texts.info_dir({"CONFIG": str(tmp_path / "office.toml")}) == tmp_path.resolve() / "info"
-    assert texts.info_dir({}) == texts.PROJECT_INFO_DIR and (texts.PROJECT_INFO_DIR / "de").is_dir()
+    assert texts.info_dir(Settings(config=str(tmp_path / "office.toml"))) == tmp_path.resolve() / "info"
+    assert texts.info_dir(Settings()) == texts.PROJECT_INFO_DIR and (texts.PROJECT_INFO_DIR / "de").is_dir()

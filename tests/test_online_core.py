@@ -8,7 +8,6 @@ import pytest
 from queue_core import outbox
 from queue_core.errors import InvalidInput, InvalidTransition, NotFound
 from queue_core.online import TooManyOpen
-from queue_core.retention import purge
 from queue_core.slots import free_slots
 
 
@@ -101,7 +100,7 @@ def test_purge_erases_contacts_with_the_rest_and_drops_unsent_notices(engine, cl
     appointment, contact = book(engine, first_slot(engine), email="a@example.org", mobile="0151 1234567",
                                 consent=True)
     clock.set(appointment.starts_at + timedelta(days=engine.office.retention_days + 1))
-    purge(engine)
+    engine.purge()
     row = engine.db.execute("SELECT email, mobile, contact_key FROM appointment_contacts").fetchone()
     assert row == (None, None, None)
     assert outbox.counts(engine.db)["pending"] == 0

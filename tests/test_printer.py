@@ -18,6 +18,7 @@ from queue_core import connect, events
 from test_desk_support import make_staff, make_token, bearer, sign_in
 from web.engine import get_engine
 from web.realtime import relay
+from web.config import change as change_settings
 
 QR_STORE = b"\x1d(k"  # GS ( k: the printer's own QR code (store data / print)
 PAPER_FULL_CUT = b"\x1dV\x00"  # GS V 0
@@ -71,7 +72,7 @@ def printer_errors(app) -> list[dict]:
 @pytest.fixture
 def receipt(app, tmp_path):
     path = tmp_path / "receipt.bin"
-    app.config["KIOSK_PRINTER"] = f"file:{path}"
+    change_settings(app, KIOSK_PRINTER=f"file:{path}")
     return path
 
 
@@ -96,7 +97,7 @@ def test_wrong_printer_addresses_are_refused_with_a_hint(spec):
 
 
 def test_a_wrong_printer_setting_is_a_printer_error_not_a_crash(app, client):
-    app.config["KIOSK_PRINTER"] = "lpt1"
+    change_settings(app, KIOSK_PRINTER="lpt1")
     response = walk_in(client)
     assert response.status_code == 201 and response.json["printer"] == "failed"
     assert "KIOSK_PRINTER" in printer_errors(app)[0]["error"]
@@ -168,7 +169,7 @@ def test_touch_check_in_prints_and_the_ticket_page_says_so(app, client, receipt,
     assert 'data-printer="printed"' in page and "Bitte nehmen Sie Ihre Wartenummer aus dem Drucker." in page
     assert b"U 001" in receipt.read_bytes()
     # With the receipt printed, the browser does not print a second copy even with auto-print on.
-    app.config["KIOSK_AUTO_PRINT"] = True
+    change_settings(app, KIOSK_AUTO_PRINT=True)
     assert "data-auto-print" not in client.get(response.headers["Location"]).get_data(as_text=True)
     # An appointment: the receipt shows its time.
     from test_kiosk_web import BERLIN_0900, book
@@ -192,11 +193,11 @@ def test_receipt_in_the_visitors_language_and_arabic_in_german(app, client, rece
 
 @needs_escpos
 def test_a_printer_without_its_own_qr_command_gets_the_qr_as_an_image(app, client, receipt):
-    app.config["KIOSK_PRINTER_PROFILE"] = "POS-5890"  # a cheap 58 mm printer: no native QR
+    change_settings(app, KIOSK_PRINTER_PROFILE="POS-5890")  # a cheap 58 mm printer: no native QR
     assert outcome_of(app, printed_walk_in(app, client)) == "printed"
     data = receipt.read_bytes()
     assert b"W 001" in data and QR_STORE not in data and b"\x1dv0" in data  # GS v 0: a raster image
-    app.config["KIOSK_PRINTER_PROFILE"] = "no-such-printer"
+    change_settings(app, KIOSK_PRINTER_PROFILE="no-such-printer")
     assert outcome_of(app, printed_walk_in(app, client)) == "failed"
     assert len(printer_errors(app)) == 1
 
@@ -206,7 +207,7 @@ def test_a_printer_without_its_own_qr_command_gets_the_qr_as_an_image(app, clien
 @needs_escpos
 def test_unreachable_network_printer_never_fails_the_check_in(app, client):
     port = free_port()  # bound and released: nothing listens there
-    app.config["KIOSK_PRINTER"] = f"network:127.0.0.1:{port}"
+    change_settings(app, KIOSK_PRINTER=f"network:127.0.0.1:{port}")
     response = printed_walk_in(app, client)
     assert response.status_code == 201 and response.json["ticket"]["number"] == "W 001"
     assert outcome_of(app, response) == "failed"
@@ -250,7 +251,7 @@ def test_a_stuck_printer_never_holds_up_the_check_in(app, client, receipt, monke
 
 @needs_escpos
 def test_a_missing_device_file_is_an_error(app, client):
-    app.config["KIOSK_PRINTER"] = "file:/dev/terminpraxis-no-such-printer"
+    change_settings(app, KIOSK_PRINTER="file:/dev/terminpraxis-no-such-printer")
     response = printed_walk_in(app, client)
     assert response.status_code == 201 and outcome_of(app, response) == "failed"
     assert "FileNotFoundError" in printer_errors(app)[0]["error"]
@@ -258,7 +259,7 @@ def test_a_missing_device_file_is_an_error(app, client):
 
 @needs_escpos
 def test_usb_without_pyusb_or_device_is_an_error(app, client):
-    app.config["KIOSK_PRINTER"] = "usb:04b8:0202"
+    change_settings(app, KIOSK_PRINTER="usb:04b8:0202")
     response = printed_walk_in(app, client)
     assert response.status_code == 201 and outcome_of(app, response) == "failed"
     assert len(printer_errors(app)) == 1
@@ -268,7 +269,7 @@ def test_usb_without_pyusb_or_device_is_an_error(app, client):
 
 @needs_escpos
 def test_staff_banner_and_api_show_the_last_problem(app, client, tmp_path):
-    app.config["KIOSK_PRINTER"] = f"network:127.0.0.1:{free_port()}"
+    change_settings(app, KIOSK_PRINTER=f"network:127.0.0.1:{free_port()}")
     assert outcome_of(app, printed_walk_in(app, client)) == "failed"
     # Anonymous callers learn nothing.
     assert client.get("/api/v1/printer").status_code == 401
@@ -290,7 +291,7 @@ def test_staff_banner_and_api_show_the_last_problem(app, client, tmp_path):
     token = make_token(app, "hkoch")
     assert client.get("/api/v1/printer", headers=bearer(token)).json["problem"]["number"] == "W 001"
     # The printer works again: the banner goes away.
-    app.config["KIOSK_PRINTER"] = f"file:{tmp_path / 'receipt.bin'}"
+    change_settings(app, KIOSK_PRINTER=f"file:{tmp_path / 'receipt.bin'}")
     assert outcome_of(app, printed_walk_in(app, client)) == "printed"
     page = staff.get("/desk").get_data(as_text=True)
     assert re.search(r'<div id="printer-banner"[^>]* hidden', page)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from conftest import office_mapping
-from queue_core import Engine, Office, facts, retention, stats
+from queue_core import Engine, Office, facts, stats
 
 from test_stats import MONDAY, at, scripted_day
 
@@ -28,7 +28,7 @@ def test_purge_erases_personal_data_and_keeps_the_figures(engine, clock, db_path
     from queue_core import connect
 
     other = connect(db_path)  # a server has other connections open: the WAL is not deleted on close
-    result = retention.purge(engine)
+    result = engine.purge()
     assert (result.appointments, result.tickets) == (9, 4)  # 8 + the no-visit call; initials: 4 walk-ins
 
     old = engine.db.execute(f"SELECT {', '.join(PERSONAL_COLUMNS)}, purged_at FROM appointments WHERE id != ?",
@@ -53,7 +53,7 @@ def test_purge_erases_personal_data_and_keeps_the_figures(engine, clock, db_path
     assert evaluation(engine) == before
     assert ids  # the day was scripted
     # purging again changes nothing and keeps the figures
-    assert retention.purge(engine).appointments == 0
+    assert engine.purge().appointments == 0
     assert evaluation(engine) == before
 
 
@@ -68,7 +68,7 @@ def test_the_access_log_is_deleted_after_its_own_retention(db_path, clock):
     engine.record_reading("abraun", "appointment", 2)
     clock.set(at(8, 0, MONDAY))
     engine.record_reading("abraun", "appointments_of_day", date="2026-11-23")
-    result = retention.purge(engine)
+    result = engine.purge()
     assert result.access_log == 1
     left = engine.db.execute("SELECT appointment_id, at FROM events WHERE kind = 'personal_data_read'"
                              " ORDER BY seq").fetchall()

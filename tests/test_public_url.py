@@ -6,6 +6,7 @@ import re
 
 from web.public import is_loopback
 from terminpraxis.runner import phone_lines
+from web.config import change as change_settings
 
 
 def test_loopback_origins_are_recognised():
@@ -24,7 +25,7 @@ def test_start_up_says_how_phones_reach_the_server():
 
 
 def test_ticket_qr_uses_the_public_origin(app, client):
-    app.config["KIOSK_PUBLIC_URL"] = "http://192.168.1.20:5000"
+    change_settings(app, KIOSK_PUBLIC_URL="http://192.168.1.20:5000")
     answer = client.post("/ohne-termin", data={"service": "notfall", "request_id": "qr"})
     page = client.get(answer.headers["Location"]).get_data(as_text=True)
     assert re.search(r'data-status-url="http://192\.168\.1\.20:5000/t/[\w-]+', page)

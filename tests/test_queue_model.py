@@ -220,11 +220,9 @@ def test_a_caseworker_finds_their_walk_in_behind_a_long_line_of_colleagues(engin
 
 
 def test_the_urgency_reason_is_erased_with_the_personal_data(engine, clock):
-    from queue_core import retention
-
     walk_in = engine.walk_in("notfall").ticket
     engine.mark_urgent(walk_in.id, "Frau Muster hat kein Geld für Strom")
     clock.advance(days=engine.office.retention_days + 1)
-    retention.purge(engine)
+    engine.purge()
     assert engine.db.execute("SELECT urgent_reason, urgent_at IS NOT NULL FROM tickets").fetchone() == (None, 1)
     assert "Muster" not in engine.db.execute("SELECT data FROM events WHERE kind = 'marked_urgent'").fetchone()[0]

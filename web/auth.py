@@ -21,13 +21,14 @@ from datetime import timedelta
 from typing import Any, Callable
 from urllib.parse import urlsplit
 
-from flask import Flask, abort, current_app, g, redirect, request, session, url_for
+from flask import Flask, abort, g, redirect, request, session, url_for
 from flask_limiter.util import get_remote_address
 from flask_wtf.csrf import CSRFProtect
 
 from queue_core import accounts
 
 from .api import error
+from .config import settings
 from .engine import get_engine
 from .extensions import limiter, socketio
 
@@ -49,8 +50,7 @@ def init_app(app: Flask) -> None:
         app.config["SESSION_COOKIE_SAMESITE"] = "Lax"
     # SESSION_COOKIE_SECURE stays as configured (TERMINPRAXIS_SESSION_COOKIE_SECURE=true behind HTTPS);
     # `make run` serves plain HTTP on loopback, where a Secure cookie would not come back.
-    lifetime = app.config.get("STAFF_SESSION_HOURS", 12)
-    app.config["PERMANENT_SESSION_LIFETIME"] = timedelta(hours=float(lifetime))
+    app.config["PERMANENT_SESSION_LIFETIME"] = timedelta(hours=settings(app).staff_session_hours)
     csrf.init_app(app)
 
 
@@ -99,7 +99,7 @@ def _sign_in_failed(_response) -> bool:
 
 # Only wrong passwords count, per account and address: a guesser pauses that one account from
 # that one address, and a colleague behind the same NAT still signs in with their own.
-sign_in_attempts = limiter.limit(lambda: current_app.config["SIGN_IN_LIMIT"], key_func=_sign_in_key,
+sign_in_attempts = limiter.limit(lambda: settings().sign_in_limit, key_func=_sign_in_key,
                                  scope="sign-in", methods=["POST"], deduct_when=_sign_in_failed)
 
 
@@ -128,7 +128,7 @@ def sign_out() -> None:
         session["lang"] = lang
     g.pop("staff_user", None)
     if user is not None:
-        accounts.end_sessions(get_engine().db, user["username"])
+        get_engine().end_sessions(user["username"])
         end_sockets(user["username"])
 
 

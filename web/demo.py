@@ -10,7 +10,6 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from queue_core import Engine, views
-from queue_core.accounts import add_staff, sync_caseworkers
 from queue_core.errors import QueueError
 from queue_core.office import normalise_initial
 from queue_core.schedule import fits_hours, local_day
@@ -44,11 +43,10 @@ def is_empty(engine: Engine) -> bool:
 def seed(engine: Engine) -> None:
     """Accounts for every caseworker and the office lead, and appointments for today and the next day."""
     now = engine.now()
-    sync_caseworkers(engine.db, engine.office, now)
-    add_staff(engine.db, ADMIN, name="Büroleitung (Demo)", role="admin", password=DEMO_PASSWORD, now=now)
+    engine.sync_caseworkers()
+    engine.add_staff(ADMIN, name="Büroleitung (Demo)", role="admin", password=DEMO_PASSWORD)
     for caseworker in engine.office.staff.values():
-        add_staff(engine.db, caseworker.username, name=caseworker.name, role="staff",
-                  password=DEMO_PASSWORD, now=now)
+        engine.add_staff(caseworker.username, name=caseworker.name, role="staff", password=DEMO_PASSWORD)
     _book_days(engine, now)
     if not kiosk_codes(engine):
         _book_soon(engine, now)

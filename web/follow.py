@@ -26,6 +26,7 @@ from flask import Flask, g
 from queue_core import connect, events, lease
 from queue_core.events import Event
 
+from .config import settings
 from .engine import current, open_engine
 from .realtime import engine_at_first
 from .extensions import socketio
@@ -40,10 +41,10 @@ logger = logging.getLogger(__name__)
 def run(relay, app: Flask) -> None:
     """The relay's background task."""
     manager = socketio.server.manager
-    if app.config.get("BOARD_UPSTREAM"):  # no database: events only through the queue
+    if settings(app).board_upstream:  # no database: events only through the queue
         listen(manager)
         relay.role = "upstream"
-        print(f"  Events  from the message queue; snapshots from {app.config['BOARD_UPSTREAM']}", flush=True)
+        print(f"  Events  from the message queue; snapshots from {settings(app).board_upstream}", flush=True)
     elif isinstance(manager, RelayQueue):
         Follower(relay, app, manager).loop()
     else:
@@ -97,11 +98,11 @@ def single(relay, app: Flask) -> None:
     """No queue: this process alone follows the log (unless RELAY_FOLLOW says no)."""
     from .realtime import truthy
 
-    follow = app.config.get("RELAY_FOLLOW")
+    follow = settings(app).relay_follow
     if follow is not None and not truthy(follow):
         relay.role = "off"
         return
-    interval = app.config["DISPLAY_FOLLOW_INTERVAL_MS"] / 1000
+    interval = settings(app).display_follow_interval_ms / 1000
     engine = open_engine(app)
     relay.seq = events.latest_seq(engine.db)
     relay.role = "single"
@@ -129,12 +130,12 @@ class Follower:
         from .realtime import truthy
 
         self.relay, self.app, self.queue = relay, app, queue
-        follow = app.config.get("RELAY_FOLLOW")
+        follow = settings(app).relay_follow
         self.may_lead = follow is None or truthy(follow)
-        self.interval = app.config["DISPLAY_FOLLOW_INTERVAL_MS"] / 1000
+        self.interval = settings(app).display_follow_interval_ms / 1000
         self.engine = open_engine(app)
         # The lease's own connection: its renewals need no fsync (a lost renewal only repeats events).
-        self.lease_db = connect(app.config["DATABASE"], "NORMAL")
+        self.lease_db = connect(settings(app).database, "NORMAL")
         lease.ensure_table(self.lease_db)
         self.location = current(app, self.engine.db)["office"].location
         self.holder = f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(4)}"

@@ -18,7 +18,6 @@ from typing import Any
 
 from flask import Flask
 
-from queue_core import retention
 from queue_core.clock import to_db
 from queue_core.housekeeping import claim, finish, release
 from queue_core.schedule import local_day
@@ -51,7 +50,7 @@ def run_once(app: Flask, who: str | None = None) -> dict[str, Any]:
                     result: Any = sum(len(at.expire_missed()) for at in engines_everywhere(app, engine))
                     done["expired"] = result
                 else:
-                    purged = retention.purge(engine)
+                    purged = engine.purge()
                     result = {"appointments": purged.appointments, "tickets": purged.tickets,
                               "access_log": purged.access_log}
                     done["purged"] = result

@@ -27,7 +27,7 @@ from queue_core import monitoring
 
 from .api import error
 from .auth import current_user, has_role
-from .config import ConfigError
+from .config import ConfigError, settings
 from .engine import get_engine
 from .extensions import socketio
 from .realtime import relay
@@ -159,7 +159,7 @@ def init_app(app: Flask) -> None:
     registry.register(OfficeCollector())
     latency = Histogram("terminpraxis_http_request_duration_seconds", "Time to answer a request",
                         ["method", "route", "status"], registry=registry)
-    app.extensions["metrics"] = {"registry": registry, "allow": allowed_networks(app.config["METRICS_ALLOW"])}
+    app.extensions["metrics"] = {"registry": registry, "allow": allowed_networks(settings(app).metrics_allow)}
 
     @app.before_request
     def start_timer() -> None:

@@ -6,8 +6,10 @@ sounds only from ``/static`` and pass data through ``<script type="application/j
 """
 from __future__ import annotations
 
-from flask import Flask, Response, current_app, g, request
+from flask import Flask, Response, g, request
 from flask.sessions import SecureCookieSessionInterface
+
+from .config import settings
 
 CONTENT_SECURITY_POLICY = "; ".join((
     "default-src 'self'",
@@ -35,7 +37,7 @@ STAFF_PREFIXES = ("/desk", "/admin", "/reports", "/api/")
 
 def secure_request() -> bool:
     """Whether this request came over HTTPS (directly, or as the configured proxy says)."""
-    return request.is_secure or bool(current_app.config.get("SESSION_COOKIE_SECURE"))
+    return request.is_secure or settings().session_cookie_secure
 
 
 class SessionInterface(SecureCookieSessionInterface):

@@ -6,11 +6,12 @@ process through the shared database (queue_core.devices).
 """
 from __future__ import annotations
 
-from flask import Blueprint, current_app, render_template, request
+from flask import Blueprint, render_template, request
 
 from queue_core import devices
 from queue_core.schedule import wall_clock
 from web.auth import current_user, login_required
+from web.config import settings
 from web.engine import get_engine
 from web.public import is_loopback
 
@@ -25,6 +26,6 @@ def health():
     found = devices.listing(engine.db, now)
     for row in found:
         row["last_seen_text"] = wall_clock(engine.office, row["last_seen_at"], "%d.%m. %H:%M:%S")
-    public = current_app.config.get("KIOSK_PUBLIC_URL") or request.host_url
+    public = settings().kiosk_public_url or request.host_url
     return render_template("admin/health.html", office=engine.office, user=current_user(), devices=found,
                            kinds=devices.KINDS, public_url=public, public_loopback=is_loopback(public))

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from queue_core import accounts, settings
@@ -21,8 +21,9 @@ from queue_core.needs import ROOM_NEEDS
 from queue_core.office import WEEKDAYS, Office
 from queue_core.office_texts import INFO_PAGES, board_message, info_key, info_text
 from queue_core.schedule import hours_text, wall_clock
+from web import config
 from web.auth import current_user, end_sockets, login_required
-from web.engine import current, get_engine, get_engine_state, save_office_settings
+from web.engine import get_engine, get_engine_state, save_office_settings
 from web.errors import status_of
 from web.i18n import LANGUAGES
 
@@ -72,9 +73,9 @@ def office_forms(office: Office, state: dict[str, Any], info_lang: str) -> dict[
         "closures": "\n".join(sorted(office.closures)),
         "caseworkers": [{"username": c.username, "name": c.name, "services": list(c.services),
                          "letters": letters_text(c.letters)} for c in office.staff.values()],
-        "board_message": board_message(current_app.config, state["overrides"]),
+        "board_message": board_message(config.settings(), state["overrides"]),
         "documents": "\n".join(document_choices()),
-        "info": {page: info_text(current_app.config, state["overrides"], page, info_lang) for page in INFO_PAGES},
+        "info": {page: info_text(config.settings(), state["overrides"], page, info_lang) for page in INFO_PAGES},
     }
 
 
@@ -201,7 +202,6 @@ def index():
 
 def save_section(section: str):
     parse, keys = SECTIONS[section]
-    engine = get_engine()
     typed: Any = None
     try:
         if request.form.get("reset") == "1":
@@ -232,7 +232,6 @@ def save_settings(section: str):
 @login_required(role="admin")
 def save_info():
     """One kiosk info page in one language; an empty text (or reset) brings back the file's text."""
-    engine = get_engine()
     lang, page_key = field("lang", 8), field("page", 40)
     text = (request.form.get("text") or "")[:settings.INFO_TEXT_MAX + 1]
     if lang not in LANGUAGES or page_key not in INFO_PAGES:
@@ -253,28 +252,29 @@ def save_info():
 def save_staff():
     """Create an account, or change an existing one's name, role and (if given) password.
 
-    Existing accounts go through accounts.rename / set_role / reset_password, so the last active
+    Existing accounts go through the engine's rename_staff / set_role / reset_password, so the last active
     admin cannot be demoted here either; a disabled account stays disabled (enable it with its button).
     """
     engine = get_engine()
     form = {k: (request.form.get(k) or "").strip()[:200] for k in ("username", "name", "role")}
     password = (request.form.get("password") or "")[:1000]
+    actor = current_user()["username"]
     try:
         existing = {row["username"]: row for row in accounts.list_staff(engine.db)}.get(form["username"])
         if existing is None:
-            accounts.add_staff(engine.db, form["username"], name=form["name"] or form["username"],
-                               role=form["role"], password=password, now=engine.now())
+            engine.add_staff(form["username"], name=form["name"] or form["username"], role=form["role"],
+                             password=password, actor=actor)
         else:  # checked first, so a refusal changes nothing
             if form["role"] not in accounts.ROLES:
                 raise InvalidInput("role must be staff or admin", field="role")
             if password and len(password) < 8:
                 raise InvalidInput("the password needs at least 8 characters", field="password")
             if form["role"] != existing["role"]:
-                accounts.set_role(engine.db, form["username"], form["role"])
+                engine.set_role(form["username"], form["role"], actor)
             if form["name"] and form["name"] != existing["name"]:
-                accounts.rename(engine.db, form["username"], form["name"])
+                engine.rename_staff(form["username"], form["name"], actor)
             if password:
-                accounts.reset_password(engine.db, form["username"], password)
+                engine.reset_password(form["username"], password, actor)
     except QueueError as error:
         return page(error.message, form, status=status_of(error))
     end_sockets(form["username"])  # a new password or role ended the account's sessions
@@ -294,7 +294,7 @@ def set_active():
     try:
         if not active and username == current_user()["username"]:
             raise InvalidInput("you cannot disable the account you are signed in with", field="username")
-        accounts.set_active(engine.db, username, active, engine.now())
+        engine.set_staff_active(username, active, current_user()["username"])
     except QueueError as error:
         return page(error.message, status=status_of(error))
     end_sockets(username)

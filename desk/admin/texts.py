@@ -6,7 +6,7 @@ every process sees a change at once, like the other settings.
 """
 from __future__ import annotations
 
-from flask import Blueprint, current_app, redirect, render_template, request, url_for
+from flask import Blueprint, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from queue_core import settings
@@ -59,7 +59,6 @@ def save_texts():
     german = [text for _what, text in office_texts()]
     typed = {text: (request.form.get(f"t{index}") or "")[:settings.TEXT_MAX + 1]
              for index, text in enumerate(german)}
-    engine = get_engine()
     try:
         save_office_settings({f"text:{lang}": typed}, actor=current_user()["username"])
     except QueueError as refused:

@@ -4,11 +4,11 @@ office is checked here, then one engine command does it."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from flask import current_app
 
 from queue_core import slots as slot_finder
 from queue_core.errors import InvalidInput, NotFound
 from queue_core.office import Office, normalise_initial
+from web.config import settings
 from web.engine import get_engine
 from web.schemas import Booking, NoVisit, Rebook
 
@@ -39,7 +39,7 @@ def bookable_start(value: str) -> datetime:
     """The body's starts_at, read in office time and within the booking horizon."""
     engine = get_engine()
     starts_at = parse_starts_at(value, engine.office)
-    horizon = int(current_app.config.get("BOOKING_HORIZON_DAYS", 366))
+    horizon = settings().booking_horizon_days
     if starts_at > engine.now() + timedelta(days=horizon):
         raise InvalidInput(f"appointments can be booked at most {horizon} days ahead", field="starts_at")
     return starts_at

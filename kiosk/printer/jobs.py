@@ -20,6 +20,7 @@ from queue_core import Engine
 from queue_core.events import Event
 from queue_core.models import CheckIn
 from queue_core.states import EventKind
+from web.config import settings
 from web.engine import get_engine, open_engine
 from web.extensions import socketio
 from web.realtime import relay
@@ -32,7 +33,6 @@ from .transport import open_printer
 
 PRINTED, FAILED, PENDING = "printed", "failed", "pending"
 CHECK_IN_EVENTS = (EventKind.CHECKED_IN, EventKind.WALKED_IN)
-DEFAULT_TIMEOUT = 2.0
 RECENT = 200  # tickets remembered per process (outcomes, events seen before their request)
 
 
@@ -53,12 +53,12 @@ def expect(result: CheckIn) -> str | None:
         return None
     ticket = result.ticket
     try:
-        parse_target(app.config.get("KIOSK_PRINTER"))
+        parse_target(settings(app).kiosk_printer)
     except PrinterConfigError as error:
-        _record_failure(app, str(app.config.get("KIOSK_PRINTER"))[:100], str(error), ticket.number)
+        _record_failure(app, str(settings(app).kiosk_printer)[:100], str(error), ticket.number)
         return FAILED
     if not transport.available():
-        _record_failure(app, str(app.config.get("KIOSK_PRINTER"))[:100], transport.MISSING, ticket.number)
+        _record_failure(app, str(settings(app).kiosk_printer)[:100], transport.MISSING, ticket.number)
         return FAILED
     wish = (status_url(ticket.token), receipt_language(current_language()))
     info = state(app)
@@ -97,14 +97,14 @@ def _start(app: Flask, engine: Engine, ticket_id: int, wish: tuple[str, str]) ->
     url, language = wish
     ticket = engine.ticket(ticket_id)
     try:
-        target = parse_target(app.config.get("KIOSK_PRINTER"))
+        target = parse_target(settings(app).kiosk_printer)
         if target is None:
             return
         receipt = build(engine, ticket, url, language)
         socketio.start_background_task(_job, app, target, receipt, ticket_id)
     except Exception as error:  # noqa: BLE001 - a receipt that cannot be made is a printer problem
         _finish(app, ticket_id, FAILED)
-        _record_failure(app, str(app.config.get("KIOSK_PRINTER"))[:100], error, ticket.number)
+        _record_failure(app, str(settings(app).kiosk_printer)[:100], error, ticket.number)
 
 
 def _job(app: Flask, target: Target, receipt: Receipt, ticket_id: int) -> None:
@@ -115,7 +115,7 @@ def _job(app: Flask, target: Target, receipt: Receipt, ticket_id: int) -> None:
         if not info["lock"].acquire(timeout=timeout):
             raise TimeoutError("the printer is still busy with an earlier ticket")
         try:
-            printer = open_printer(target, timeout, app.config.get("KIOSK_PRINTER_PROFILE") or None)
+            printer = open_printer(target, timeout, settings(app).kiosk_printer_profile or None)
             try:
                 write(printer, receipt)
             finally:
@@ -168,8 +168,4 @@ def _record_failure(app: Flask, target: str, error: BaseException | str, number:
 
 
 def _timeout(app: Flask) -> float:
-    try:
-        value = float(app.config.get("KIOSK_PRINTER_TIMEOUT", DEFAULT_TIMEOUT))
-    except (TypeError, ValueError):
-        return DEFAULT_TIMEOUT
-    return min(max(value, 0.1), 30.0)
+    return min(max(settings(app).kiosk_printer_timeout, 0.1), 30.0)

@@ -9,6 +9,7 @@ from flask import Flask, current_app
 
 from queue_core import Engine
 from queue_core.schedule import local_day, local_instant, wall_clock
+from web.config import settings
 from web.engine import get_engine
 
 from .jobs import state
@@ -38,7 +39,7 @@ def problem(app: Flask, engine: Engine) -> dict[str, Any] | None:
 
 def status(app: Flask, engine: Engine) -> dict[str, Any]:
     """The staff view of the printer (``GET /api/v1/printer``)."""
-    spec = app.config.get("KIOSK_PRINTER")
+    spec = settings(app).kiosk_printer
     info = state(app)
     try:
         target = parse_target(spec)

@@ -6,6 +6,8 @@ from typing import Any
 
 from flask import Flask
 
+from web.config import settings
+
 DEFAULT_PORT = 9100
 NO_PRINTER = ("", "none", "off", "false", "no")
 
@@ -33,7 +35,7 @@ class Target:
 
 def configured(app: Flask) -> bool:
     """Is a receipt printer set at all (rightly or wrongly)?"""
-    spec = app.config.get("KIOSK_PRINTER")
+    spec = settings(app).kiosk_printer
     return not (spec in (None, "", False) or (isinstance(spec, str) and spec.strip().lower() in NO_PRINTER))
 
 
