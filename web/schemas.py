@@ -49,7 +49,15 @@ class CheckIn(Body):
                                       description="the kiosk's retry key: the same id never makes two tickets")
 
 
-class Booking(Body):
+class _Case(Body):
+    """What staff note about a caller's case, the same in a booking and a call that needs no visit."""
+
+    concern: Optional[str] = _text("concern")
+    notes: Optional[str] = _text("notes")
+    documents: Optional[list[str]] = Field(None, max_length=DOCUMENTS_MAX)
+
+
+class Booking(_Case):
     service: str = Field(min_length=1, max_length=TEXT_MAX["service"])
     starts_at: str = Field(min_length=10, max_length=40, description="ISO 8601; without offset: office time")
     staff: Optional[str] = _text("staff", "a caseworker's username (default: the one for the service and letter)")
@@ -57,24 +65,18 @@ class Booking(Body):
     name: str = Field(min_length=1, max_length=TEXT_MAX["name"])
     birth_date: Optional[str] = _text("birth_date")
     phone: Optional[str] = _text("phone")
-    concern: Optional[str] = _text("concern")
-    notes: Optional[str] = _text("notes")
-    documents: Optional[list[str]] = Field(None, max_length=DOCUMENTS_MAX)
     language: Optional[str] = _text("language")
     email: Optional[str] = _text("email", "for the confirmation and reminder (needs consent)")
     mobile: Optional[str] = _text("mobile", "for SMS notices (needs consent)")
     consent: Optional[bool | str] = Field(None, description="the visitor agreed to notices")
 
 
-class NoVisit(Body):
+class NoVisit(_Case):
     """A phone call that needs no visit: documents come by post."""
 
     service: str = Field(min_length=1, max_length=TEXT_MAX["service"])
     name: Optional[str] = _text("name")
     staff: Optional[str] = _text("staff")
-    concern: Optional[str] = _text("concern")
-    notes: Optional[str] = _text("notes")
-    documents: Optional[list[str]] = Field(None, max_length=DOCUMENTS_MAX)
 
 
 class Rebook(Body):
