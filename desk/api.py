@@ -15,7 +15,7 @@ from queue_core import events, needs, slots as slot_finder, views
 from queue_core.errors import InvalidInput, NotFound
 from queue_core.models import Reason
 from queue_core.policy import Idle
-from queue_core.office import normalise_initial
+from queue_core.letters import initial_or_none
 from web.api import Forbidden, bp, json_body
 from web.auth import current_user, login_required
 from web.engine import get_engine
@@ -135,11 +135,8 @@ def no_visit_from(data: dict, actor: str):
     name = text_field(data, "name")
     staff = text_field(data, "staff")
     initial = None
-    if name and staff is None:
-        try:
-            initial = normalise_initial(name)
-        except InvalidInput:  # a surname outside A–Z: no proposal, the service is enough
-            initial = None
+    if name and staff is None:  # a surname outside A–Z: no proposal, the service is enough
+        initial = initial_or_none(name)
     candidates = slot_finder.eligible_caseworkers(engine.office, service, staff, initial)
     if staff is None and len(candidates) == 1 and engine.office.uses_letters():
         staff = candidates[0].username
@@ -233,6 +230,8 @@ def free_slots():
     initial = args.get("initial") or None
     if initial is not None and len(initial) > 40:
         raise InvalidInput("the initial must be a letter A–Z", field="initial")
+    if initial is None:  # the booking page's typed letter, folded here (no proposal outside A–Z)
+        initial = initial_or_none(args.get("letter", "")[:1])
     staff = args.get("staff") or None
     found = slot_finder.free_slots(engine.db, engine.office, engine.now(), service, staff=staff, days=days,
                                    step_min=step, duration_min=duration, initial=initial, limit=limit)
