@@ -11,9 +11,7 @@
     var params = new URLSearchParams({service: $("service").value, days: "7", limit: "2000"});
     if ($("staff").value) params.set("staff", $("staff").value);
     else if ($("name").value.trim()) params.set("letter", $("name").value.trim().charAt(0));  // the server folds Ä→A
-    fetch("/api/v1/slots?" + params, {credentials: "same-origin"}).then(function (r) {
-      return r.json().then(function (b) { return {status: r.status, body: b}; });
-    }).then(function (res) {
+    window.Terminpraxis.request("GET", "/api/v1/slots?" + params).then(function (res) {
       var box = $("slots"); box.textContent = "";
       if (res.status !== 200) { $("proposal").textContent = res.body.error.message; return; }
       var names = {};
