@@ -150,9 +150,7 @@ def no_visit_from(data: dict, actor: str):
 @api_body(NoVisit)
 def record_no_visit():
     """A phone call that needs no visit: documents come by post (counted as a visit avoided)."""
-    appointment = no_visit_from(json_body(), current_user()["username"])
-    engine = get_engine()
-    return {"id": appointment.id, "appointment": queries.appointment_json(engine, appointment)}, 201
+    return _created(no_visit_from(json_body(), current_user()["username"]))
 
 
 @bp.post("/appointments")
@@ -160,9 +158,12 @@ def record_no_visit():
 @api_body(Booking)
 def book_appointment():
     appointment = book_from(json_body(), current_user()["username"])
-    engine = get_engine()
-    return {"id": appointment.id, "code": appointment.code,
-            "appointment": queries.appointment_json(engine, appointment)}, 201
+    return _created(appointment, code=appointment.code)
+
+
+def _created(appointment, **extra: Any) -> tuple[dict[str, Any], int]:
+    """201 with the new appointment as the desk shows it."""
+    return {"id": appointment.id, **extra, "appointment": queries.appointment_json(get_engine(), appointment)}, 201
 
 
 @bp.get("/appointments")

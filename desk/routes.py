@@ -174,27 +174,28 @@ def _booking_refused(data: dict, error: QueueError):
         error=error.message, error_field=error.details.get("field"))), error.status
 
 
+def _booking_command(command, then):
+    """The booking form's data through ``command`` (as the signed-in user); on to ``then(result)``,
+    or the form again with the refusal."""
+    data = _booking_form()
+    try:
+        result = command(data, current_user()["username"])
+    except QueueError as error:
+        return _booking_refused(data, error)
+    return redirect(then(result))
+
+
 @bp.post("/desk/booking/no-visit")
 @login_required()
 def booking_no_visit():
     """"No visit needed — documents by post": recorded from the booking form, no slot needed."""
-    data = _booking_form()
-    try:
-        recorded = no_visit_from(data, current_user()["username"])
-    except QueueError as error:
-        return _booking_refused(data, error)
-    return redirect(url_for("desk.booking", no_visit=recorded.id))
+    return _booking_command(no_visit_from, lambda recorded: url_for("desk.booking", no_visit=recorded.id))
 
 
 @bp.post("/desk/booking")
 @login_required()
 def booking_submit():
-    data = _booking_form()
-    try:
-        appointment = book_from(data, current_user()["username"])
-    except QueueError as error:
-        return _booking_refused(data, error)
-    return redirect(url_for("desk.slip", appointment_id=appointment.id, print=1))
+    return _booking_command(book_from, lambda booked: url_for("desk.slip", appointment_id=booked.id, print=1))
 
 
 @bp.get("/desk/appointments")
