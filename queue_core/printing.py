@@ -19,7 +19,6 @@ from .base import EngineBase
 from .clock import from_db, to_db
 from .states import EventKind
 
-PRINTER_ERROR_KIND = EventKind.PRINTER_ERROR
 TEXT_MAX = 200
 
 
@@ -40,7 +39,7 @@ class Printing(EngineBase):
         message about a socket or a device file does not). Returns the event's ``seq``.
         """
         with self._command() as now:
-            return self._event(now, PRINTER_ERROR_KIND, printer=str(printer)[:TEXT_MAX],
+            return self._event(now, EventKind.PRINTER_ERROR, printer=str(printer)[:TEXT_MAX],
                                error=str(error)[:TEXT_MAX], number=number)
 
     def last_printer_error(self, since: datetime) -> PrinterError | None:
@@ -52,7 +51,7 @@ def last_printer_error(db: Database, location: str, since: datetime) -> PrinterE
     """The newest ``printer_error`` event of ``location`` at or after ``since``, or None."""
     row = db.execute(
         "SELECT seq, at, data FROM events WHERE kind = ? AND location = ? AND at >= ?"
-        " ORDER BY seq DESC LIMIT 1", (PRINTER_ERROR_KIND, location, to_db(since))).fetchone()
+        " ORDER BY seq DESC LIMIT 1", (EventKind.PRINTER_ERROR, location, to_db(since))).fetchone()
     if row is None:
         return None
     data: dict[str, Any] = json.loads(row[2] or "{}")
