@@ -30,24 +30,19 @@ import time
 import tomllib
 import urllib.request
 from pathlib import Path
+from typing import Any, Callable
+
+from queue_core.distribution import percentile
 
 ROOT = Path(__file__).resolve().parent.parent
 CONFIG = ROOT / "config" / "demo-office.toml"
+NAN = float("nan")  # a percentile of no deliveries
 
 
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
-
-
-def percentile(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    if not ordered:
-        return float("nan")
-    k = (len(ordered) - 1) * p / 100
-    lo, hi = int(k), min(int(k) + 1, len(ordered) - 1)
-    return ordered[lo] + (ordered[hi] - ordered[lo]) * (k - lo)
 
 
 # --- servers ----------------------------------------------------------------------------------
@@ -304,8 +299,8 @@ def run(scenario: str, clients: int, rounds: int, workers: int, follow_ms: int =
             time.sleep((0.4 if clients <= 1000 else 1.0) + random.random() * 0.1)
         rss = [s.rss_mb() for s in servers]
         return {"scenario": scenario, "clients": clients, "rounds": rounds, "connect_s": connect_s,
-                "p50": percentile(deliveries, 50), "p99": percentile(deliveries, 99),
-                "all_p50": percentile(last, 50), "all_p99": percentile(last, 99), "missing": missing,
+                "p50": percentile(deliveries, 0.5, NAN), "p99": percentile(deliveries, 0.99, NAN),
+                "all_p50": percentile(last, 0.5, NAN), "all_p99": percentile(last, 0.99, NAN), "missing": missing,
                 "servers": len(servers), "rss_mb": sum(rss), "follow_ms": follow_ms if scenario != "baseline" else None,
                 "mode": mode}
     finally:
@@ -352,7 +347,6 @@ def main(argv: list[str] | None = None) -> None:
     counts = [int(c) for c in args.clients.split(",")]
     scenarios = args.scenarios.split(",")
     print(f"## Board fan-out ({os.cpu_count()} CPUs, Python {sys.version.split()[0]})", flush=True)
-    results = []
     plan = []
     for count in counts:
         for scenario in scenarios:
@@ -361,13 +355,26 @@ def main(argv: list[str] | None = None) -> None:
             if scenario == "mq" and (not args.mq or count < 5000):
                 continue
             plan += [(scenario, count, mode) for mode in args.modes.split(",")]
-    for scenario, count, mode in plan:
+
+    def attempt(step: tuple[str, int, str]) -> dict:
+        scenario, count, mode = step
         rounds = args.rounds if count <= 1000 else max(5, args.rounds // 2)
+        return run(scenario, count, rounds, args.workers, follow_ms=args.follow_ms, mq_url=args.mq or None, mode=mode)
+
+    run_plan(plan, attempt, lambda step, error: {"scenario": step[0], "clients": step[1], "error": error,
+                                                 "servers": 1, "mode": step[2]}, table)
+
+
+def run_plan(plan: list, attempt: Callable[[Any], dict], failed: Callable[[Any, str], dict],
+             table: Callable[[list[dict]], str]) -> None:
+    """Run each step of a benchmark, print its row as it comes and the whole table at the end; a
+    step that fails becomes a row with its error, so one broken scenario does not lose the others."""
+    results = []
+    for step in plan:
         try:
-            result = run(scenario, count, rounds, args.workers, follow_ms=args.follow_ms, mq_url=args.mq or None,
-                         mode=mode)
+            result = attempt(step)
         except Exception as error:
-            result = {"scenario": scenario, "clients": count, "error": str(error)[:80], "servers": 1, "mode": mode}
+            result = failed(step, str(error)[:80])
         results.append(result)
         print(table([result]).splitlines()[-1], flush=True)
     print()

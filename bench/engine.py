@@ -15,7 +15,7 @@ from queue_core.clock import to_db
 from queue_core.policy import choose_next
 from queue_core.schedule import local_day
 from queue_core.simulation import run_day
-from queue_core.simulation_report import percentile
+from queue_core.distribution import percentile
 
 MONDAY_0830 = datetime(2026, 11, 23, 7, 30, tzinfo=timezone.utc)
 
@@ -100,8 +100,8 @@ def call_next_decision(folder: Path, waiting: int = 10_000, history: int = 1_000
         commands.append((time.perf_counter() - began) * 1000)
         engine.requeue(call.ticket.id)
     db.close()
-    return {"decision_p50": statistics.median(decisions), "decision_p99": percentile(decisions, 0.99),
-            "command_p50": statistics.median(commands), "command_p99": percentile(commands, 0.99)}
+    return {"decision_p50": statistics.median(decisions), "decision_p99": percentile(decisions, 0.99, 0.0),
+            "command_p50": statistics.median(commands), "command_p99": percentile(commands, 0.99, 0.0)}
 
 
 def main() -> None:

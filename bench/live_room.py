@@ -21,8 +21,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench.board_fanout import (ApiCaller, Boards, Server, free_port, percentile, prepare_database,
-                                terminpraxis_env)
+from bench.board_fanout import (NAN, ApiCaller, Boards, Server, free_port, prepare_database,
+                                run_plan, terminpraxis_env)
+from queue_core.distribution import percentile
 
 
 def run(scenario: str, boards: int, phones: int, rounds: int, mode: str, mq_url: str | None = None) -> dict:
@@ -70,8 +71,8 @@ def run(scenario: str, boards: int, phones: int, rounds: int, mode: str, mq_url:
         if os.environ.get("BENCH_VERBOSE"):
             print("boards", [round(t) for t in board_all], "phones", [round(t) for t in phone_times], flush=True)
         return {"scenario": scenario, "mode": mode, "boards": boards, "phones": phones, "rounds": rounds,
-                "boards_p50": percentile(board_all, 50), "boards_p99": percentile(board_all, 99),
-                "phone_p50": percentile(phone_times, 50), "phone_p99": percentile(phone_times, 99),
+                "boards_p50": percentile(board_all, 0.5, NAN), "boards_p99": percentile(board_all, 0.99, NAN),
+                "phone_p50": percentile(phone_times, 0.5, NAN), "phone_p99": percentile(phone_times, 0.99, NAN),
                 "missing": missing_boards + missing_phones, "connect_s": connect_s, "rss_mb": rss,
                 "kb_per_conn": (rss - idle_rss) * 1024 / max(1, boards + phones)}
     finally:
@@ -110,23 +111,12 @@ def main(argv: list[str] | None = None) -> None:
                         or os.environ.get("TERMINPRAXIS_TEST_REDIS_URL", ""))
     args = parser.parse_args(argv or [])
     print(f"## A full waiting room ({os.cpu_count()} CPUs, Python {sys.version.split()[0]})", flush=True)
-    results = []
-    for scenario in args.scenarios.split(","):
-        if scenario == "mq" and not args.mq:
-            continue
-        for mode in args.modes.split(","):
-            boards, phones = args.boards, args.phones
-            if scenario == "mq":
-                boards = args.mq_clients - phones
-            try:
-                result = run(scenario, boards, phones, args.rounds, mode, args.mq or None)
-            except Exception as error:
-                result = {"scenario": scenario, "mode": mode, "boards": boards, "phones": phones,
-                          "error": str(error)[:80]}
-            results.append(result)
-            print(table([result]).splitlines()[-1], flush=True)
-    print()
-    print(table(results), flush=True)
+    plan = [(scenario, mode, args.mq_clients - args.phones if scenario == "mq" else args.boards, args.phones)
+            for scenario in args.scenarios.split(",") if scenario != "mq" or args.mq
+            for mode in args.modes.split(",")]
+    run_plan(plan, lambda step: run(step[0], step[2], step[3], args.rounds, step[1], args.mq or None),
+             lambda step, error: {"scenario": step[0], "mode": step[1], "boards": step[2], "phones": step[3],
+                                  "error": error}, table)
 
 
 if __name__ == "__main__":

@@ -12,7 +12,8 @@ from queue_core.calendar_file import appointment_ics
 from queue_core.codes import format_code
 from queue_core.errors import InvalidInput
 from queue_core.models import Appointment
-from queue_core.office import Service, normalise_initial
+from queue_core.letters import normalise_initial
+from queue_core.office import Service
 from queue_core.slots import free_slots
 from web.config import settings
 from web.engine import get_engine

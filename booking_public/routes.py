@@ -13,11 +13,13 @@ from flask_babel import format_date, get_locale, gettext
 from flask_limiter.errors import RateLimitExceeded
 
 from queue_core.codes import format_code
-from queue_core.errors import InvalidTransition, NotFound, QueueError
+from queue_core.errors import InvalidTransition, QueueError
 from queue_core.online import ONLINE
+from queue_core.states import AppointmentState
 from web.config import settings
 from web.engine import get_engine
 from web.errors import status_of
+from web.found import or_404
 
 from . import common
 from .limits import new_bookings
@@ -109,10 +111,7 @@ def send_by_post(service: str):
 
 
 def _booking_or_404(token: str):
-    try:
-        return get_engine().appointment_by_manage_token(token)
-    except NotFound:
-        abort(404)
+    return or_404(get_engine().appointment_by_manage_token, token)
 
 
 @bp.get("/termin/<token>")
@@ -148,7 +147,7 @@ def rebook(token: str):
     appointment = _booking_or_404(token)
     office = get_engine().office
     service = office.services.get(appointment.service)
-    if appointment.state != "booked" or service is None:
+    if appointment.state != AppointmentState.BOOKED or service is None:
         return redirect(url_for("buchen.booking", token=token, lang=language()))
     surname = (appointment.name or "").split(",")[0]
     error = None

@@ -11,6 +11,7 @@ from flask import request
 
 from queue_core import slots as slot_finder
 from queue_core.errors import InvalidInput
+from queue_core.letters import initial_or_none
 from web.api import api_blueprint
 from web.auth import current_user, login_required
 from web.engine import get_engine
@@ -100,10 +101,12 @@ def _close_appointment(appointment_id: int, command) -> dict:
 def free_slots():
     engine = get_engine()
     query = validate(SlotQuery, request.args.to_dict())
+    # The booking page sends the typed letter; it is folded here only (no proposal outside A–Z).
+    initial = query.initial or initial_or_none((query.letter or "")[:1])
     found = slot_finder.free_slots(engine.db, engine.office, engine.now(), query.service, staff=query.staff,
                                    days=query.days, step_min=query.step, duration_min=query.duration_min,
-                                   initial=query.initial, limit=query.limit)
-    caseworkers = slot_finder.eligible_caseworkers(engine.office, query.service, query.staff, query.initial)
+                                   initial=initial, limit=query.limit)
+    caseworkers = slot_finder.eligible_caseworkers(engine.office, query.service, query.staff, initial)
     return {"service": query.service, "days": query.days,
             "caseworkers": [{"username": c.username, "name": c.name} for c in caseworkers],
             "slots": [s.as_dict(engine.office) for s in found]}

@@ -7,12 +7,13 @@ import segno
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 from flask_limiter.errors import RateLimitExceeded
 
-from queue_core.errors import IntakeClosed, InvalidInput, NotFound, QueueError, TooEarly, UnknownCode
+from queue_core.errors import IntakeClosed, InvalidInput, QueueError, TooEarly, UnknownCode
 from queue_core.clock import from_db
 from queue_core.schedule import hours_text, next_opening
 from web.config import settings
 from web.devices import version
 from web.engine import engine_of_ticket, get_engine, office
+from web.found import or_404
 from web.i18n import ltr
 
 from . import info, needs_step, printer
@@ -139,12 +140,7 @@ def _refusal(refusal: IntakeClosed):
 
 
 def _ticket_or_404(token: str):
-    if not token or len(token) > TOKEN_MAX:
-        abort(404)
-    try:
-        return get_engine().ticket_by_token(token)
-    except NotFound:
-        abort(404)
+    return or_404(get_engine().ticket_by_token, token, TOKEN_MAX)
 
 
 @bp.get("/ticket/<token>")

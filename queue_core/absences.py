@@ -19,7 +19,8 @@ from sqlite_utils import Database
 from .base import EngineBase
 from .clock import as_utc, from_db, to_db
 from .errors import InvalidInput
-from .office import Office, normalise_initial
+from .letters import initial_or_none
+from .office import Office
 from .schedule import local_instant
 
 MAX_DAYS = 366
@@ -70,10 +71,7 @@ def surname_initial(name: str | None) -> str | None:
     """The letter the office files a visitor under: "Muster, Erika" and "Erika Muster" → "M"."""
     text = (name or "").strip()
     surname = text.split(",")[0] if "," in text else (text.split() or [""])[-1]
-    try:
-        return normalise_initial(surname)
-    except InvalidInput:
-        return None
+    return initial_or_none(surname)
 
 
 def spans_of(db: Database, staff: list[str], start: datetime, end: datetime) -> list[tuple[str, datetime, datetime]]:

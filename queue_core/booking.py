@@ -14,6 +14,8 @@ from .models import APPOINTMENT_MINUTES, Appointment
 from .online import attach_contact, checked_contact
 from .needs import clean as clean_needs
 from .schedule import fits_hours, local_day
+from .slots import booked_spans
+from .states import AppointmentState, EventKind
 from .store import dumps, one
 
 
@@ -64,7 +66,7 @@ class Booking(EngineBase):
              to_db(now), actor, *needs),
         )
         appointment_id = int(cursor.lastrowid)
-        self._event(now, "appointment_booked", appointment_id=appointment_id, actor=actor,
+        self._event(now, EventKind.APPOINTMENT_BOOKED, appointment_id=appointment_id, actor=actor,
                     service=service, staff=staff, starts_at=to_db(starts_at), minutes=minutes,
                     lead_days=(local_day(self.office, starts_at) - local_day(self.office, now)).days)
         return appointment_id
@@ -102,8 +104,9 @@ class Booking(EngineBase):
                 raise InvalidInput("the appointment lies in the past", field="starts_at")
             if staff is not None:
                 self._refuse_overlap(staff, starts_at, minutes, besides=appointment_id)
-            moved = self._move_appointment(appointment_id, ("booked",), starts_at=starts_at, staff=staff)
-            self._event(now, "appointment_rebooked", appointment_id=appointment_id, actor=actor,
+            moved = self._move_appointment(appointment_id, (AppointmentState.BOOKED,), starts_at=starts_at,
+                                           staff=staff)
+            self._event(now, EventKind.APPOINTMENT_REBOOKED, appointment_id=appointment_id, actor=actor,
                         service=moved.service, staff=staff, starts_at=to_db(starts_at), minutes=minutes,
                         previous_starts_at=to_db(current.starts_at), previous_staff=current.staff)
             outbox.enqueue(self.db, now, appointment_id, "moved")
@@ -111,13 +114,7 @@ class Booking(EngineBase):
 
     def _refuse_overlap(self, staff: str, starts_at: datetime, minutes: int, besides: int = 0) -> None:
         ends_at = starts_at + timedelta(minutes=minutes)
-        # Appointments are at most 8 h long, so only those starting in the 8 h before can overlap.
-        clash = one(self.db,
-                    "SELECT id FROM appointments WHERE staff = ? AND state IN ('booked', 'checked_in')"
-                    " AND starts_at > ? AND starts_at < ? AND id != ?"
-                    " AND datetime(starts_at, '+' || duration_min || ' minutes') > datetime(?)",
-                    (staff, to_db(starts_at - timedelta(hours=8)), to_db(ends_at), besides, to_db(starts_at)))
-        if clash:
+        if booked_spans(self.db, [staff], starts_at, ends_at, besides=besides):
             raise SlotTaken("the caseworker already has an appointment at that time")
         if spans_of(self.db, [staff], starts_at, ends_at):
             raise SlotTaken("the caseworker is absent at that time")
@@ -129,19 +126,23 @@ class Booking(EngineBase):
                 return code
 
     def cancel_appointment(self, appointment_id: int, actor: str | None = None) -> Appointment:
-        with self._command() as now:
-            appointment = self._move_appointment(appointment_id, ("booked",), state="cancelled", closed_at=now)
-            self._event(now, "appointment_cancelled", appointment_id=appointment_id, actor=actor,
-                        service=appointment.service, staff=appointment.staff)
-            outbox.enqueue(self.db, now, appointment_id, "cancelled")
-        return appointment
+        return self._close_booked(appointment_id, AppointmentState.CANCELLED, EventKind.APPOINTMENT_CANCELLED,
+                                  actor, notice="cancelled")
 
     def resolve_by_post(self, appointment_id: int, actor: str | None = None) -> Appointment:
         """Documents come by post instead: the visit is avoided (the office counts these)."""
+        return self._close_booked(appointment_id, AppointmentState.BY_POST, EventKind.APPOINTMENT_BY_POST, actor)
+
+    def _close_booked(self, appointment_id: int, state: AppointmentState, kind: EventKind,
+                      actor: str | None, notice: str | None = None) -> Appointment:
+        """A booked appointment ends in ``state`` with its event (and the visitor's ``notice``)."""
         with self._command() as now:
-            appointment = self._move_appointment(appointment_id, ("booked",), state="by_post", closed_at=now)
-            self._event(now, "appointment_by_post", appointment_id=appointment_id, actor=actor,
+            appointment = self._move_appointment(appointment_id, (AppointmentState.BOOKED,), state=state,
+                                                 closed_at=now)
+            self._event(now, kind, appointment_id=appointment_id, actor=actor,
                         service=appointment.service, staff=appointment.staff)
+            if notice:
+                outbox.enqueue(self.db, now, appointment_id, notice)
         return appointment
 
     def record_no_visit(self, *, service: str, staff: str | None = None, name: str | None = None,
@@ -162,7 +163,7 @@ class Booking(EngineBase):
                  dumps([documents] if isinstance(documents, str) else list(documents)), to_db(now), actor,
                  to_db(now)))
             appointment_id = int(cursor.lastrowid)
-            self._event(now, "no_visit_needed", appointment_id=appointment_id, actor=actor, service=service,
+            self._event(now, EventKind.NO_VISIT_NEEDED, appointment_id=appointment_id, actor=actor, service=service,
                         staff=staff)
         return self.appointment(appointment_id)
 
@@ -178,7 +179,7 @@ class Booking(EngineBase):
                           " WHERE id = ? AND state = 'booked' RETURNING service, staff",
                           (to_db(now), appointment_id))
                 if row:
-                    self._event(now, "appointment_missed", appointment_id=appointment_id, **row)
+                    self._event(now, EventKind.APPOINTMENT_MISSED, appointment_id=appointment_id, **row)
                     servicetime.record_missed(self.db, now)
                     expired.append(appointment_id)
         return expired

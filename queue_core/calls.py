@@ -10,6 +10,7 @@ from .errors import DeskBusy, DeskPaused, InvalidInput, InvalidTransition
 from .models import OUTCOMES, Call, Reason, Ticket
 from . import servicetime
 from .policy import Idle, choose_next, why_idle
+from .states import EventKind, TicketState
 from .store import one
 
 NOTE_MAX = 500
@@ -54,8 +55,8 @@ class Calls(EngineBase):
             if current.urgent_at is not None:
                 raise InvalidTransition(f"ticket {current.number} is urgent already", state=current.state,
                                         number=current.number)
-            ticket = self._move_ticket(ticket_id, ("waiting",), urgent_at=now, urgent_reason=reason)
-            self._event(now, "marked_urgent", ticket_id=ticket.id, actor=actor, number=ticket.number,
+            ticket = self._move_ticket(ticket_id, (TicketState.WAITING,), urgent_at=now, urgent_reason=reason)
+            self._event(now, EventKind.MARKED_URGENT, ticket_id=ticket.id, actor=actor, number=ticket.number,
                         kind=ticket.kind, service=ticket.service, note=reason)
         return ticket
 
@@ -70,13 +71,14 @@ class Calls(EngineBase):
         return Call(ticket, Reason("override", ticket.appointment_start, note=note), self.room_of(desk))
 
     def _call(self, now: datetime, ticket_id: int, desk: str, staff: str, reason: str, **extra) -> Ticket:
-        ticket = self._move_ticket(ticket_id, ("waiting",), state="called", called_at=now, desk=desk,
+        ticket = self._move_ticket(ticket_id, (TicketState.WAITING,), state=TicketState.CALLED, called_at=now,
+                                   desk=desk,
                                    called_by=staff)
         self.db.execute(
             "INSERT INTO desks (key, state, staff, updated_at) VALUES (?, 'open', ?, ?)"
             " ON CONFLICT (key) DO UPDATE SET staff = excluded.staff, updated_at = excluded.updated_at",
             (desk, staff, to_db(now)))
-        self._event(now, "called", ticket_id=ticket.id, desk=desk, actor=staff, number=ticket.number,
+        self._event(now, EventKind.CALLED, ticket_id=ticket.id, desk=desk, actor=staff, number=ticket.number,
                     room=self.room_of(desk), kind=ticket.kind, service=ticket.service,
                     language=ticket.language, reason=reason, **extra)
         return ticket
@@ -106,14 +108,15 @@ class Calls(EngineBase):
         """Call the same visitor again (the board repeats the call)."""
         with self._command() as now:
             ticket = self.ticket(ticket_id)
-            ticket = self._move_ticket(ticket_id, ("called",), recalls=ticket.recalls + 1)
-            self._event(now, "recalled", ticket_id=ticket.id, desk=ticket.desk, actor=actor,
+            ticket = self._move_ticket(ticket_id, (TicketState.CALLED,), recalls=ticket.recalls + 1)
+            self._event(now, EventKind.RECALLED, ticket_id=ticket.id, desk=ticket.desk, actor=actor,
                         number=ticket.number, room=self.room_of(ticket.desk), kind=ticket.kind,
                         service=ticket.service, language=ticket.language)
         return ticket
 
     def start(self, ticket_id: int, actor: str | None = None) -> Ticket:
-        return self._lifecycle(ticket_id, "started", ("called",), actor, state="serving", started_at=_NOW)
+        return self._lifecycle(ticket_id, EventKind.STARTED, (TicketState.CALLED,), actor, state=TicketState.SERVING,
+                               started_at=_NOW)
 
     def finish(self, ticket_id: int, outcome: str = "done", actor: str | None = None) -> Ticket:
         """Close the visit with its outcome: done, by_post (documents follow by post) or follow_up."""
@@ -121,27 +124,30 @@ class Calls(EngineBase):
             raise InvalidInput("outcome must be one of " + ", ".join(OUTCOMES), field="outcome")
         with self._command() as now:
             current = self.ticket(ticket_id)
-            ticket = self._move_ticket(ticket_id, ("called", "serving"), state="done", outcome=outcome,
+            ticket = self._move_ticket(ticket_id, (TicketState.CALLED, TicketState.SERVING), state=TicketState.DONE,
+                                       outcome=outcome,
                                        finished_at=now, started_at=current.started_at or now)
             servicetime.record_visit(self.db, self.office, ticket.service, ticket.called_by,
                                      current.started_at or current.called_at, now)
-            self._event(now, "finished", ticket_id=ticket.id, desk=ticket.desk, actor=actor,
+            self._event(now, EventKind.FINISHED, ticket_id=ticket.id, desk=ticket.desk, actor=actor,
                         number=ticket.number, kind=ticket.kind, service=ticket.service, outcome=outcome)
         return ticket
 
     def no_show(self, ticket_id: int, actor: str | None = None) -> Ticket:
-        return self._lifecycle(ticket_id, "no_show", ("called",), actor, state="no_show", finished_at=_NOW)
+        return self._lifecycle(ticket_id, EventKind.NO_SHOW, (TicketState.CALLED,), actor, state=TicketState.NO_SHOW,
+                               finished_at=_NOW)
 
     def requeue(self, ticket_id: int, actor: str | None = None) -> Ticket:
         """Put a called ticket back in line, or re-activate a no-show (at most max_requeues times)."""
         with self._command() as now:
             ticket = self.ticket(ticket_id)
-            if ticket.state == "no_show" and ticket.requeues >= self.office.max_requeues:
+            if ticket.state == TicketState.NO_SHOW and ticket.requeues >= self.office.max_requeues:
                 raise InvalidTransition("requeued too often already", state=ticket.state, number=ticket.number)
-            ticket = self._move_ticket(ticket_id, ("called", "no_show"), state="waiting",
-                                       requeues=ticket.requeues + (ticket.state == "no_show"),
+            ticket = self._move_ticket(ticket_id, (TicketState.CALLED, TicketState.NO_SHOW),
+                                       state=TicketState.WAITING,
+                                       requeues=ticket.requeues + (ticket.state == TicketState.NO_SHOW),
                                        desk=None, called_by=None, called_at=None, finished_at=None)
-            self._event(now, "requeued", ticket_id=ticket.id, actor=actor, number=ticket.number,
+            self._event(now, EventKind.REQUEUED, ticket_id=ticket.id, actor=actor, number=ticket.number,
                         kind=ticket.kind, service=ticket.service)
         return ticket
 
@@ -151,12 +157,12 @@ class Calls(EngineBase):
         if service is None and staff is None:
             raise InvalidInput("name a service or a colleague to transfer to", field="service")
         ticket = self.ticket(ticket_id)
-        if (ticket.state == "waiting" and service in (None, ticket.service)
+        if (ticket.state == TicketState.WAITING and service in (None, ticket.service)
                 and staff in (None, ticket.staff)):
             # Nothing would change: no event for a non-change.
             raise InvalidTransition(f"ticket {ticket.number} already waits there", state=ticket.state,
                                     number=ticket.number)
-        changes: dict = {"state": "waiting", "desk": None, "called_by": None, "called_at": None,
+        changes: dict = {"state": TicketState.WAITING, "desk": None, "called_by": None, "called_at": None,
                          "started_at": None}
         if service is not None:
             changes["service"] = service
@@ -166,11 +172,13 @@ class Calls(EngineBase):
             if (service or ticket.service) not in caseworker.services:
                 raise InvalidInput(f"{caseworker.name} does not handle that service", field="staff")
             changes["staff"] = staff
-        return self._lifecycle(ticket_id, "transferred", ("waiting", "called", "serving"), actor,
+        return self._lifecycle(ticket_id, EventKind.TRANSFERRED,
+                               (TicketState.WAITING, TicketState.CALLED, TicketState.SERVING), actor,
                                extra={"to_service": service, "to_staff": staff}, **changes)
 
     def cancel_ticket(self, ticket_id: int, actor: str | None = None) -> Ticket:
-        return self._lifecycle(ticket_id, "ticket_cancelled", ("waiting",), actor, state="cancelled",
+        return self._lifecycle(ticket_id, EventKind.TICKET_CANCELLED, (TicketState.WAITING,), actor,
+                               state=TicketState.CANCELLED,
                                finished_at=_NOW)
 
     def pause_desk(self, desk: str, actor: str | None = None) -> None:
@@ -189,7 +197,8 @@ class Calls(EngineBase):
                 "INSERT INTO desks (key, state, updated_at) VALUES (?, ?, ?) ON CONFLICT (key)"
                 " DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at",
                 (desk, state, to_db(now)))
-            self._event(now, "desk_paused" if state == "paused" else "desk_resumed", desk=desk, actor=actor)
+            self._event(now, EventKind.DESK_PAUSED if state == "paused" else EventKind.DESK_RESUMED, desk=desk,
+                        actor=actor)
 
 
 _NOW = object()  # placeholder for "the command's instant" in _lifecycle changes

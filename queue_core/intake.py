@@ -12,7 +12,8 @@ from .errors import IntakeClosed, InvalidInput, RequestIdReused, TooEarly, Unkno
 from .estimate import walk_in_outlook
 from .models import Appointment, CheckIn, Estimate, Ticket
 from .needs import clean as clean_needs
-from .office import Office, normalise_initial
+from .letters import normalise_initial
+from .office import Office
 from .schedule import hours_text, local_day, next_opening, opening_at
 from .states import AppointmentState, EventKind, TicketState
 from .store import one

@@ -2,9 +2,9 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import datetime
-from typing import Any
+from typing import Any, Callable, TypeVar
 
 from .clock import from_db
 from .states import AppointmentState, TicketState
@@ -16,6 +16,14 @@ TICKET_KINDS = ("appointment", "walk_in")
 TICKET_STATES = tuple(TicketState)
 APPOINTMENT_STATES = tuple(AppointmentState)
 OUTCOMES = ("done", "by_post", "follow_up")
+_Row = TypeVar("_Row")
+
+
+def _from_row(cls: type[_Row], row: dict[str, Any], **convert: Callable[[Any], Any]) -> _Row:
+    """The dataclass from a database row: each field from its column, through its converter if it
+    has one; a column the row lacks (an older query) leaves the field's default."""
+    values = {f.name: row[f.name] for f in fields(cls) if f.name in row}
+    return cls(**{name: convert[name](value) if name in convert else value for name, value in values.items()})
 
 
 @dataclass(frozen=True)
@@ -49,17 +57,8 @@ class Ticket:
 
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> "Ticket":
-        return cls(
-            id=row["id"], token=row["token"], number=row["number"], kind=row["kind"],
-            service=row["service"], minutes=row["minutes"], state=row["state"], day=row["day"],
-            location=row["location"], staff=row["staff"], desk=row["desk"], language=row["language"],
-            appointment_id=row["appointment_id"], appointment_start=from_db(row["appointment_start"]),
-            created_at=from_db(row["created_at"]), called_at=from_db(row["called_at"]),
-            started_at=from_db(row["started_at"]), finished_at=from_db(row["finished_at"]),
-            outcome=row["outcome"], requeues=row["requeues"], recalls=row["recalls"], initial=row["initial"],
-            urgent_at=from_db(row.get("urgent_at")), called_by=row.get("called_by"),
-            needs=row.get("needs"), interpreter=row.get("interpreter"),
-        )
+        return _from_row(cls, row, appointment_start=from_db, created_at=from_db, called_at=from_db,
+                         started_at=from_db, finished_at=from_db, urgent_at=from_db)
 
 
 @dataclass(frozen=True)
@@ -87,15 +86,8 @@ class Appointment:
 
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> "Appointment":
-        return cls(
-            id=row["id"], code=row["code"], service=row["service"], staff=row["staff"],
-            starts_at=from_db(row["starts_at"]), duration_min=row["duration_min"], state=row["state"],
-            name=row["name"], birth_date=row["birth_date"], phone=row["phone"], concern=row["concern"],
-            notes=row["notes"], documents=json.loads(row["documents"] or "[]"),
-            language=row["language"], booked_at=from_db(row["booked_at"]),
-            checked_in_at=from_db(row["checked_in_at"]), late=bool(row["late"]), ticket_id=row["ticket_id"],
-            needs=row.get("needs"), interpreter=row.get("interpreter"),
-        )
+        return _from_row(cls, row, starts_at=from_db, booked_at=from_db, checked_in_at=from_db, late=bool,
+                         documents=lambda text: json.loads(text or "[]"))
 
 
 @dataclass(frozen=True)

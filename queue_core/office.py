@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from datetime import time
 from typing import Any, Mapping
@@ -268,17 +267,6 @@ def _caseworker(raw: Mapping[str, Any], services: Mapping[str, Service]) -> Case
         raise InvalidInput(f"staff {raw['username']!r} names unknown service {unknown[0]!r}", field="services")
     return Caseworker(username=str(raw["username"]), name=str(raw.get("name", raw["username"])),
                       services=handled, letters=parse_letters(raw.get("letters", "")))
-
-
-def normalise_initial(initial: str | None) -> str | None:
-    """The surname's first letter as the office files it: upper case, accents folded (Ä→A, Ğ→G, Ø→O)."""
-    if initial is None or str(initial).strip() == "":
-        return None
-    letter = str(initial).strip()[0].upper()
-    letter = {"Ø": "O", "Æ": "A", "Ł": "L"}.get(letter, unicodedata.normalize("NFKD", letter)[:1])
-    if not ("A" <= letter <= "Z"):
-        raise InvalidInput("the initial must be a letter A–Z", field="initial")
-    return letter
 
 
 def parse_letters(spec: str | list[str] | None) -> frozenset[str]:

@@ -10,18 +10,12 @@ from typing import Any
 from sqlite_utils import Database
 
 from .clock import from_db, to_db
+from .distribution import percentile
 from .office import Office
 from .store import dumps, write
 from .simulation import Report, Scenario, simulate
 
 PUNCTUAL_MIN = 5
-
-
-def percentile(values: list[float], share: float) -> float:
-    if not values:
-        return 0.0
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))]
 
 
 @dataclass(frozen=True)
@@ -45,8 +39,8 @@ def figures(report: Report) -> Figures:
     errors = [r.told - r.wait for r in told]
     return Figures(
         punctual=sum(1 for d in delays if d <= PUNCTUAL_MIN) / len(delays) if delays else 1.0,
-        delay_p90=percentile(delays, 0.9), delay_max=max(delays, default=0.0),
-        walk_in_median=statistics.median(waits) if waits else 0.0, walk_in_p90=percentile(waits, 0.9),
+        delay_p90=percentile(delays, 0.9, 0.0), delay_max=max(delays, default=0.0),
+        walk_in_median=statistics.median(waits) if waits else 0.0, walk_in_p90=percentile(waits, 0.9, 0.0),
         refused=report.refused_walk_ins,
         estimate_mae=statistics.fmean(abs(e) for e in errors) if errors else 0.0,
         estimate_bias=statistics.fmean(errors) if errors else 0.0,
@@ -58,7 +52,7 @@ def format_report(report: Report) -> str:
     def row(label: str, values: list[float]) -> str:
         if not values:
             return f"{label:<28}{'–':>8}{'–':>8}{'–':>8}{0:>8}"
-        return (f"{label:<28}{statistics.median(values):>8.1f}{percentile(values, 0.9):>8.1f}"
+        return (f"{label:<28}{statistics.median(values):>8.1f}{percentile(values, 0.9, 0.0):>8.1f}"
                 f"{max(values):>8.1f}{len(values):>8}")
 
     f = figures(report)

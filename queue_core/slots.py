@@ -16,12 +16,14 @@ from .absences import spans_of
 from .clock import as_utc, from_db, to_db
 from .errors import InvalidInput
 from .models import APPOINTMENT_MINUTES
-from .office import Caseworker, Office, normalise_initial
+from .letters import normalise_initial
+from .office import Caseworker, Office
 from .schedule import booking_openings, local_day
+from .states import AppointmentState
 
 DEFAULT_STEP_MIN = 15
 MAX_DAYS = 31
-BUSY_STATES = ("booked", "checked_in")
+BUSY_STATES = (AppointmentState.BOOKED, AppointmentState.CHECKED_IN)
 
 
 @dataclass(frozen=True)
@@ -49,22 +51,30 @@ def eligible_caseworkers(office: Office, service: str, staff: str | None = None,
     return office.caseworkers_for(service, normalise_initial(initial))
 
 
-def busy_intervals(db: Database, staff: list[str], start: datetime,
-                   end: datetime) -> dict[str, list[tuple[datetime, datetime]]]:
-    """Each caseworker's booked or checked-in appointments that may overlap [start, end)."""
-    busy: dict[str, list[tuple[datetime, datetime]]] = {s: [] for s in staff}
+def booked_spans(db: Database, staff: list[str], start: datetime, end: datetime,
+                 besides: int = 0) -> list[tuple[str, datetime, datetime]]:
+    """(caseworker, start, end) of their booked or checked-in appointments that overlap
+    [start, end), leaving out the appointment ``besides`` (the one being moved)."""
     if not staff:
-        return busy
+        return []
     marks = ",".join("?" for _ in staff)
     states = ",".join("?" for _ in BUSY_STATES)
     # Appointments are at most 8 h long, so only those starting up to 8 h before can reach in.
     rows = db.execute(
         f"SELECT staff, starts_at, duration_min FROM appointments WHERE staff IN ({marks})"
-        f" AND state IN ({states}) AND starts_at >= ? AND starts_at < ? ORDER BY starts_at",
-        [*staff, *BUSY_STATES, to_db(start - timedelta(hours=8)), to_db(end)]).fetchall()
-    for who, starts_at, minutes in rows:
-        begin = from_db(starts_at)
-        busy[who].append((begin, begin + timedelta(minutes=minutes)))
+        f" AND state IN ({states}) AND starts_at >= ? AND starts_at < ? AND id != ? ORDER BY starts_at",
+        [*staff, *BUSY_STATES, to_db(start - timedelta(hours=8)), to_db(end), besides]).fetchall()
+    spans = [(who, begin, begin + timedelta(minutes=minutes))
+             for who, begin, minutes in ((w, from_db(s), m) for w, s, m in rows)]
+    return [(who, begin, until) for who, begin, until in spans if until > start]
+
+
+def busy_intervals(db: Database, staff: list[str], start: datetime,
+                   end: datetime) -> dict[str, list[tuple[datetime, datetime]]]:
+    """Each caseworker's booked or checked-in appointments and absences that overlap [start, end)."""
+    busy: dict[str, list[tuple[datetime, datetime]]] = {s: [] for s in staff}
+    for who, begin, until in booked_spans(db, staff, start, end):
+        busy[who].append((begin, until))
     for who, absent_from, absent_to in spans_of(db, staff, start, end):  # absent: no slots
         busy[who].append((absent_from, absent_to))
     return busy

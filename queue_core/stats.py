@@ -12,7 +12,6 @@ Sources and the choices made (docs/reports.md explains them for the office):
 """
 from __future__ import annotations
 
-import math
 import statistics
 from collections import defaultdict
 from dataclasses import asdict, dataclass
@@ -22,6 +21,7 @@ from typing import Any, Iterable
 from sqlite_utils import Database
 
 from .absences import report_rows as absence_rows
+from .distribution import percentile, union
 from .errors import InvalidInput
 from .models import TICKET_KINDS
 from .office import Office
@@ -58,8 +58,7 @@ def describe(values: Iterable[float]) -> Figures:
     ordered = sorted(values)
     if not ordered:
         return Figures(0, None, None, None, None)
-    rank = math.ceil(0.9 * len(ordered)) - 1
-    return Figures(len(ordered), statistics.fmean(ordered), statistics.median(ordered), ordered[rank],
+    return Figures(len(ordered), statistics.fmean(ordered), statistics.median(ordered), percentile(ordered, 0.9),
                    ordered[-1])
 
 
@@ -125,7 +124,7 @@ def desk_idle(tickets: Iterable[TicketFacts], office: Office) -> list[dict[str, 
         opened = openings(office, day)
         first, last = min(s for s, _ in intervals), max(u for _, u in intervals)
         staffed = sum(_overlap(first, last, o.start, o.end) for o in opened)
-        busy = sum(_overlap(s, u, o.start, o.end) for s, u in _union(intervals) for o in opened)
+        busy = sum(_overlap(s, u, o.start, o.end) for s, u in union(intervals) for o in opened)
         rows.append({"desk": desk, "day": day.isoformat(), "staffed_min": round(staffed, 1),
                      "busy_min": round(busy, 1), "idle_min": round(max(0.0, staffed - busy), 1)})
     return rows
@@ -133,16 +132,6 @@ def desk_idle(tickets: Iterable[TicketFacts], office: Office) -> list[dict[str, 
 
 def _overlap(a0: datetime, a1: datetime, b0: datetime, b1: datetime) -> float:
     return max(0.0, _minutes(min(a1, b1), max(a0, b0)))
-
-
-def _union(intervals: list[tuple[datetime, datetime]]) -> list[tuple[datetime, datetime]]:
-    merged: list[list[datetime]] = []
-    for start, end in sorted(intervals):
-        if merged and start <= merged[-1][1]:
-            merged[-1][1] = max(merged[-1][1], end)
-        else:
-            merged.append([start, end])
-    return [(s, e) for s, e in merged]
 
 
 def lead_times(appointments: Iterable[AppointmentFacts]) -> dict[str, Any]:

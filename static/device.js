@@ -20,9 +20,8 @@
     var body = {id: id, kind: el.dataset.kind, zone: el.dataset.zone || null,
                 language: document.documentElement.lang || null, version: el.dataset.version || null,
                 sound: state.sound || null, speech: state.speech || null, detail: state.detail || null};
-    return fetch(el.dataset.url, {method: "POST", headers: {"Content-Type": "application/json"},
-                                  body: JSON.stringify(body), credentials: "omit"})
-      .then(function (r) { state.reported = r.ok; return r.ok; }, function () { state.reported = false; });
+    return window.Terminpraxis.request("POST", el.dataset.url, body, {credentials: "omit"})
+      .then(function (res) { state.reported = res.ok; return res.ok; }, function () { state.reported = false; });
   }
   window.deviceReport = send;
   setTimeout(send, 1500);  // after the page has probed its sound

@@ -6,7 +6,7 @@ import tomllib
 from datetime import datetime, timedelta, timezone
 
 from queue_core import Engine, ManualClock, Office, connect, views
-from queue_core.office import normalise_initial
+from queue_core.letters import normalise_initial
 from queue_core.slots import free_slots
 from web import demo
 

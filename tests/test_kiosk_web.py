@@ -202,7 +202,8 @@ def test_ticket_screen_print_layout_and_qr(client):
     page = client.get(f"/ticket/{token}").get_data(as_text=True)
     assert "<svg" in page and "data-return-seconds=\"60\"" in page
     css = client.get("/static/kiosk/kiosk.css").get_data(as_text=True)
-    assert "@page { size: 80mm auto" in css and "/static/vendor/fonts/" in css
+    assert "@page { size: 80mm auto" in css and "common/fonts.css" in page
+    assert "../vendor/fonts/" in client.get("/static/common/fonts.css").get_data(as_text=True)  # served locally
     # The QR encodes the phone page's address.
     import segno
     assert segno.make(f"http://localhost/t/{token}?lang=de", error="m").svg_inline(

@@ -112,13 +112,13 @@ def test_every_table_exports_as_csv_and_json(client, admin, day):
         as_json = client.get(f"/reports/export?table={name}&format=json&{MONDAY_QUERY}", headers=admin).get_json()
         assert len(rows) == len(as_json[name]), name
     # Plain CSV keeps the JSON's keys (for programs); csv-de is for the office's Excel: German column
-    # and figure names, semicolons, decimal comma.
+    # and figure names as the page says them, semicolons, decimal comma.
     services = {r["service"]: r for r in read_csv(client.get(
         f"/reports/export?table=by_service&format=csv&{MONDAY_QUERY}", headers=admin))}
     assert services["notfall"]["served_walk_in"] == "3" and services["unterlagen"]["missed"] == "1"
     services = {r["Anliegen (Schlüssel)"]: r for r in read_csv(client.get(
         f"/reports/export?table=by_service&format=csv-de&{MONDAY_QUERY}", headers=admin), ";")}
-    assert services["notfall"]["Bedient ohne Termin"] == "3" and services["unterlagen"]["Termine verpasst"] == "1"
+    assert services["notfall"]["bedient ohne Termin"] == "3" and services["unterlagen"]["versäumt"] == "1"
     summary = {r["Kennzahl"]: r["Wert"] for r in read_csv(client.get(
         f"/reports/export?table=summary&format=csv-de&{MONDAY_QUERY}", headers=admin), ";")}
     assert summary["bedient · gesamt"] == "8" and summary["Wartezeit · mit Termin · Mittel min"] == "11,8"

@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 
 from queue_core import Engine, views
 from queue_core.errors import QueueError
-from queue_core.office import normalise_initial
+from queue_core.letters import normalise_initial
 from queue_core.schedule import fits_hours, local_day
 from queue_core.slots import free_slots
 

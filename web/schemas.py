@@ -91,7 +91,15 @@ class CheckIn(Body):
 StartsAt = Annotated[str, StringConstraints(min_length=10, max_length=40)]
 
 
-class Booking(Body):
+class _Case(Body):
+    """What staff note about a caller's case, the same in a booking and in a call that needs no visit."""
+
+    concern: optional(TEXT_MAX["concern"]) = None
+    notes: optional(TEXT_MAX["notes"]) = None
+    documents: Documents = Field(None, max_length=DOCUMENTS_MAX)
+
+
+class Booking(_Case):
     """A phone booking (the staff API and the booking form)."""
 
     service: required(TEXT_MAX["service"]) = Field(description="a service key of the office")
@@ -102,9 +110,6 @@ class Booking(Body):
     name: required(TEXT_MAX["name"])
     birth_date: optional(TEXT_MAX["birth_date"]) = None
     phone: optional(TEXT_MAX["phone"]) = None
-    concern: optional(TEXT_MAX["concern"]) = None
-    notes: optional(TEXT_MAX["notes"]) = None
-    documents: Documents = Field(None, max_length=DOCUMENTS_MAX)
     language: optional(TEXT_MAX["language"]) = None
     email: optional(TEXT_MAX["email"]) = Field(None, description="for the confirmation and reminder (needs consent)")
     mobile: optional(TEXT_MAX["mobile"]) = Field(None, description="for SMS notices (needs consent)")
@@ -117,15 +122,12 @@ class Booking(Body):
         return self.consent in (True, "1", "on")
 
 
-class NoVisit(Body):
+class NoVisit(_Case):
     """A phone call that needs no visit: documents come by post."""
 
     service: required(TEXT_MAX["service"])
     name: optional(TEXT_MAX["name"]) = None
     staff: optional(TEXT_MAX["staff"]) = None
-    concern: optional(TEXT_MAX["concern"]) = None
-    notes: optional(TEXT_MAX["notes"]) = None
-    documents: Documents = Field(None, max_length=DOCUMENTS_MAX)
 
 
 class Rebook(Body):
@@ -142,6 +144,7 @@ class SlotQuery(Body):
     limit: whole(1, 2000) = 500
     duration_min: Minutes = None
     initial: optional(40) = None
+    letter: optional(40) = Field(None, description="the surname as typed; its first letter is folded (Ä→A) when no initial is given")
     staff: optional(TEXT_MAX["staff"]) = None
 
 

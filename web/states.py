@@ -1,8 +1,9 @@
 """The queue's words (``queue_core.states``) for templates and scripts, from one place.
 
 Templates: the Jinja globals ``TicketState``, ``AppointmentState`` and ``EventKind``
-(``{% if status.state == TicketState.WAITING %}``). Scripts: ``GET /states.json``, the same
-names and values as plain JSON (public: words, no data).
+(``{% if status.state == TicketState.WAITING %}``). Scripts: ``Terminpraxis.states`` (static/common/
+terminpraxis.js), read from the page (``queue_words``, written by templates/base.html), and
+``GET /states.json`` for other clients: the same names and values as plain JSON (public: words, no data).
 """
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ bp = Blueprint("states", __name__)
 @bp.record_once
 def _jinja_globals(state) -> None:
     state.app.jinja_env.globals.update(TicketState=TicketState, AppointmentState=AppointmentState,
-                                       EventKind=EventKind)
+                                       EventKind=EventKind, queue_words=vocabulary())
 
 
 @bp.get("/states.json")

@@ -7,7 +7,8 @@ from datetime import datetime, timedelta
 
 from queue_core import slots as slot_finder
 from queue_core.errors import InvalidInput, NotFound
-from queue_core.office import Office, normalise_initial
+from queue_core.letters import initial_or_none
+from queue_core.office import Office
 from web.config import settings
 from web.engine import get_engine
 from web.schemas import Booking, NoVisit, Rebook
@@ -72,12 +73,8 @@ def no_visit_from(body: NoVisit, actor: str):
     """
     engine = get_engine()
     staff = body.staff
-    initial = None
-    if body.name and staff is None:
-        try:
-            initial = normalise_initial(body.name)
-        except InvalidInput:  # a surname outside A–Z: no proposal, the service is enough
-            initial = None
+    # A surname outside A–Z gives no proposal: the service is enough.
+    initial = initial_or_none(body.name) if body.name and staff is None else None
     candidates = slot_finder.eligible_caseworkers(engine.office, body.service, staff, initial)
     if staff is None and len(candidates) == 1 and engine.office.uses_letters():
         staff = candidates[0].username

@@ -11,6 +11,7 @@ from flask_babel import force_locale
 from queue_core.calendar_file import appointment_ics
 from queue_core.codes import format_code
 from queue_core.errors import QueueError
+from queue_core.states import AppointmentState
 from queue_core.needs import NEEDS, offered
 from queue_core.schedule import hours_text, wall_clock
 from web.auth import current_user, login_required
@@ -44,7 +45,7 @@ def booking():
             recorded = get_engine().appointment(int(raw))
         except QueueError:
             recorded = None
-        if recorded is not None and recorded.state != "by_post":
+        if recorded is not None and recorded.state != AppointmentState.BY_POST:
             recorded = None
     return render_template("desk/booking.html", **booking_context(form=prefill, error=None, no_visit=recorded))
 

@@ -12,7 +12,7 @@ from datetime import date, time, timedelta
 from typing import Any
 
 from flask import Blueprint, Response, jsonify, render_template, request
-from flask_babel import gettext as _
+from flask_babel import force_locale, gettext as _
 
 from queue_core import accounts, audit, facts, servicetime, simulation_report, stats
 from queue_core.errors import InvalidInput
@@ -42,25 +42,35 @@ def table_titles() -> dict[str, str]:
     }
 
 
+def _shared_words() -> dict[str, str]:
+    """The words a column header and a summary figure's name say alike."""
+    return {
+        "served": _("bedient"), "no_shows": _("nicht erschienen"), "appointments": _("Termine"),
+        "missed": _("versäumt"), "cancelled": _("abgesagt"), "by_post": _("per Post erledigt"),
+        "no_visit_needed": _("kein Besuch nötig"), "visits_avoided": _("Besuche vermieden"),
+        "intake_stops": _("Annahmestopps"), "called": _("aufgerufen"), "within_limit": _("binnen 5 min"),
+        "share": _("Anteil"), "count": _("Anzahl"), "n": _("Anzahl"), "mean": _("Mittel min"),
+        "median": _("Median min"), "p90": _("90 % min"), "max": _("Max. min"), "staffed_min": _("besetzt min"),
+        "busy_min": _("mit Besuch min"), "idle_min": _("Leerlauf min"),
+    }
+
+
 def column_labels() -> dict[str, str]:
+    """Column headers of the page's tables and of the csv-de export (its German is the msgid)."""
     labels = {
+        **_shared_words(),
         "service": _("Anliegen (Schlüssel)"), "service_name": _("Anliegen"), "staff": _("Kürzel"),
-        "staff_name": _("Sachbearbeitung"), "served": _("bedient"), "served_appointment": _("bedient mit Termin"),
-        "served_walk_in": _("bedient ohne Termin"), "no_shows": _("nicht erschienen"),
-        "appointments": _("Termine"), "missed": _("versäumt"), "cancelled": _("abgesagt"),
-        "by_post": _("per Post erledigt"), "no_visit_needed": _("kein Besuch nötig"), "punctual_share": _("pünktlich"),
-        "service_time_mean": _("Bearbeitung Ø min"), "day": _("Tag"), "visits_avoided": _("Besuche vermieden"),
-        "intake_stops": _("Annahmestopps"), "hour": _("Stunde"), "week": _("Woche"), "called": _("aufgerufen"),
-        "within_limit": _("binnen 5 min"), "share": _("Anteil"), "delay_median": _("Verspätung Median min"),
-        "delay_min": _("Verspätung (min)"), "count": _("Anzahl"), "n": _("Anzahl"), "mean": _("Mittel min"),
-        "median": _("Median min"), "p90": _("90 % min"), "max": _("Max. min"), "desk": _("Platz"),
-        "staffed_min": _("besetzt min"), "busy_min": _("mit Besuch min"), "idle_min": _("Leerlauf min"),
+        "staff_name": _("Sachbearbeitung"), "served_appointment": _("bedient mit Termin"),
+        "served_walk_in": _("bedient ohne Termin"), "punctual_share": _("pünktlich"),
+        "service_time_mean": _("Bearbeitung Ø min"), "day": _("Tag"), "hour": _("Stunde"), "week": _("Woche"),
+        "delay_median": _("Verspätung Median min"), "delay_min": _("Verspätung (min)"), "desk": _("Platz"),
         "lead_days": _("Vorlauf (Tage)"), "time": _("Uhrzeit"), "reason": _("Grund"),
         "appointment_n": _("mit Termin: Anzahl"), "appointment_mean": _("mit Termin: Mittel min"),
         "appointment_p90": _("mit Termin: 90 % min"), "walk_in_n": _("ohne Termin: Anzahl"),
         "walk_in_mean": _("ohne Termin: Mittel min"), "walk_in_p90": _("ohne Termin: 90 % min"),
         "figure": _("Kennzahl"), "value": _("Wert"), "from": _("von"), "to": _("bis"), "hours": _("Stunden"),
         "moved": _("an Kollegen übergeben"), "to_call": _("auf der Anrufliste"),
+        "at": _("Zeitpunkt"), "what": _("Was"), "appointment_id": _("Termin-Nr."), "details": _("Einzelheiten"),
     }
     for kind, label in (("appointment", _("mit Termin")), ("walk_in", _("ohne Termin"))):
         for key, name in (("n", _("Anzahl")), ("mean", _("Mittel min")), ("median", _("Median min")),
@@ -72,22 +82,16 @@ def column_labels() -> dict[str, str]:
 def figure_words() -> dict[str, str]:
     """German words for the parts of a summary key ("served.appointment" → "bedient · mit Termin")."""
     return {
-        "served": _("bedient"), "appointment": _("mit Termin"), "walk_in": _("ohne Termin"), "total": _("gesamt"),
-        "no_shows": _("nicht erschienen"), "tickets_cancelled": _("Wartenummern storniert"),
-        "appointments": _("Termine"), "booked": _("gebucht"), "checked_in": _("angemeldet"),
-        "missed": _("versäumt"), "cancelled": _("abgesagt"), "by_post": _("per Post erledigt"),
-        "waits": _("Wartezeit"), "n": _("Anzahl"), "mean": _("Mittel min"), "median": _("Median min"),
-        "p90": _("90 % min"), "max": _("Max. min"), "punctuality": _("Pünktlichkeit"), "called": _("aufgerufen"),
-        "within_limit": _("binnen 5 min"), "limit_min": _("Grenze min"), "share": _("Anteil"),
-        "delays": _("Verspätung"), "visits_avoided": _("Besuche vermieden"),
-        "appointments_by_post": _("Termin per Post erledigt"), "no_visit_needed": _("kein Besuch nötig"),
+        **_shared_words(),
+        "appointment": _("mit Termin"), "walk_in": _("ohne Termin"), "total": _("gesamt"),
+        "tickets_cancelled": _("Wartenummern storniert"), "booked": _("gebucht"), "checked_in": _("angemeldet"),
+        "waits": _("Wartezeit"), "punctuality": _("Pünktlichkeit"), "limit_min": _("Grenze min"),
+        "delays": _("Verspätung"), "appointments_by_post": _("Termin per Post erledigt"),
         "finished_by_post": _("Abschluss per Post"), "lead_time": _("Vorlauf"), "mean_days": _("Mittel Tage"),
         "median_days": _("Median Tage"), "max_days": _("Max. Tage"), "within_week": _("binnen einer Woche"),
-        "share_within_week": _("Anteil binnen einer Woche"), "intake_stops": _("Annahmestopps"),
-        "count": _("Anzahl"), "by_reason": _("nach Grund"), "cutoff": _("kurz vor Schluss"),
-        "capacity": _("Kapazität"), "desk_idle": _("Leerlauf der Plätze"), "desk_days": _("Platz-Tage"),
-        "staffed_min": _("besetzt min"), "busy_min": _("mit Besuch min"), "idle_min": _("Leerlauf min"),
-        "idle_share": _("Leerlauf-Anteil"),
+        "share_within_week": _("Anteil binnen einer Woche"), "by_reason": _("nach Grund"),
+        "cutoff": _("kurz vor Schluss"), "capacity": _("Kapazität"), "desk_idle": _("Leerlauf der Plätze"),
+        "desk_days": _("Platz-Tage"), "idle_share": _("Leerlauf-Anteil"),
     }
 
 
@@ -252,7 +256,8 @@ def export():
     if fmt in CSV_FORMATS:
         rows = stats.table(evaluation, name)
         # csv-de is for the office's Excel: the page's German column and figure names; plain csv keeps keys.
-        return csv_response(_readable(rows, name) if fmt == "csv-de" else rows, filename, variant=fmt)
+        return csv_response(_readable(rows, name) if fmt == "csv-de" else rows, filename, variant=fmt,
+                            headers=_german_headers())
     filename += ".json"
     if name == "all":
         body = json.dumps(evaluation, ensure_ascii=False, indent=1)
@@ -263,8 +268,15 @@ def export():
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 
+def _german_headers() -> dict[str, str]:
+    """The page's column headers in German, whatever the staff member's language: csv-de is for the
+    office's Excel."""
+    with force_locale("de"):
+        return column_labels()
+
+
 def _readable(rows: list[dict[str, Any]], name: str) -> list[dict[str, Any]]:
-    """The overview's figure names as the page says them (the csv-de headers come from desk.export)."""
+    """The overview's figure names as the page says them."""
     if name != "summary":
         return rows
     return [{**row, "figure": figure_name(row["figure"])} for row in rows]
@@ -343,7 +355,7 @@ def access_log_export():
     entries = access_log(period, staff, limit=1_000_000)
     filename = f"zugriffsprotokoll-{period.first.isoformat()}-{period.last.isoformat()}"
     if fmt in CSV_FORMATS:
-        return csv_response(entries, filename, ACCESS_LOG_COLUMNS, variant=fmt)
+        return csv_response(entries, filename, ACCESS_LOG_COLUMNS, variant=fmt, headers=_german_headers())
     filename += ".json"
     return Response(json.dumps({"period": _query(period), "entries": entries}, ensure_ascii=False, indent=1),
                     mimetype="application/json",

@@ -4,7 +4,8 @@
   var state = document.getElementById("state");
   var link = document.getElementById("feedback");
   if (!state || !link) return;
-  function update() { link.hidden = state.dataset.state !== "done"; }
+  var DONE = window.Terminpraxis.states.ticket.DONE;
+  function update() { link.hidden = state.dataset.state !== DONE; }
   new MutationObserver(update).observe(state, { attributes: true, attributeFilter: ["data-state"] });
   update();
 })();

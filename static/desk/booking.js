@@ -7,19 +7,11 @@
   var timer = null;
   var DAYS = ["So", "Mo", "Di", "Mi", "Do", "Fr", "Sa"];
 
-  function initial() {
-    var name = $("name").value.trim();
-    var letter = name ? name.charAt(0).toUpperCase() : "";
-    letter = ({"Ä": "A", "Ö": "O", "Ü": "U"})[letter] || letter;
-    return /^[A-Z]$/.test(letter) ? letter : "";
-  }
   function load() {
     var params = new URLSearchParams({service: $("service").value, days: "7", limit: "2000"});
     if ($("staff").value) params.set("staff", $("staff").value);
-    else if (initial()) params.set("initial", initial());
-    fetch(((document.querySelector('meta[name="location-root"]') || {}).content || "") + "/api/v1/slots?" + params, {credentials: "same-origin"}).then(function (r) {
-      return r.json().then(function (b) { return {status: r.status, body: b}; });
-    }).then(function (res) {
+    else if ($("name").value.trim()) params.set("letter", $("name").value.trim().charAt(0));  // the server folds Ä→A
+    window.Terminpraxis.request("GET", "/api/v1/slots?" + params).then(function (res) {
       var box = $("slots"); box.textContent = "";
       if (res.status !== 200) { $("proposal").textContent = res.body.error.message; return; }
       var names = {};

@@ -5,20 +5,12 @@
   var root = document.getElementById("desk");
   if (!root) return;
   var desk = root.dataset.desk;
-  var csrf = document.querySelector('meta[name="csrf-token"]').content;
-  var place = (document.querySelector('meta[name="location-root"]') || {}).content || "";  // "/standort/<slug>" at a further location
+  var TP = window.Terminpraxis;
+  var place = TP.place;  // "/standort/<slug>" at a further location
   var state = null, seq = 0, refreshing = false, again = false;
   var $ = function (id) { return document.getElementById(id); };
 
-  function api(method, path, body) {
-    var options = {method: method, credentials: "same-origin",
-                   headers: {"X-CSRFToken": csrf, "Accept": "application/json"}};
-    if (body !== undefined) { options.headers["Content-Type"] = "application/json"; options.body = JSON.stringify(body); }
-    return fetch(place + "/api/v1" + path, options).then(function (r) {
-      if (r.status === 204) return {status: 204, body: null};
-      return r.json().then(function (b) { return {status: r.status, body: b}; });
-    });
-  }
+  function api(method, path, body) { return TP.request(method, "/api/v1" + path, body); }
   function say(text, isError) {
     var m = $("message");
     m.hidden = !text; m.textContent = text || "";
@@ -41,7 +33,6 @@
     var error = (res.body && res.body.error) || {};
     return texts.errors[error.code] || error.message || "";
   }
-  function fill(template, number) { return template.replace("%(number)s", number); }
 
   function render(s) {
     state = s;
@@ -131,7 +122,7 @@
       if (res.status >= 400) say(errorText(res), true);
       else if (action === "no-show") {
         undoTicket = cur;
-        say(fill(texts.messages.no_show_done, cur.number));
+        say(TP.fill(texts.messages.no_show_done, {number: cur.number}));
         $("undo-row").hidden = false;
       }
       else if (action === "finish" && body.outcome === "follow_up") {
@@ -149,7 +140,7 @@
     api("POST", "/tickets/" + ticket.id + "/requeue", {}).then(function (res) {
       $("undo-row").hidden = true;
       undoTicket = null;
-      if (res.status >= 400) say(errorText(res), true); else say(fill(texts.messages.undone, ticket.number));
+      if (res.status >= 400) say(errorText(res), true); else say(TP.fill(texts.messages.undone, {number: ticket.number}));
       refresh();
     });
   });

@@ -16,6 +16,7 @@
   var freshTimer = null;
   var soundEnabled = null;  // unknown until the first chime or the first click
   var awaitingSnapshot = false;
+  var TP = window.Terminpraxis, CALLED = TP.states.event.CALLED;
   var stats = window.boardStats = {snapshots: 0, calls: 0, chimes: 0, chimeBlocked: 0, gaps: 0, spoken: []};
 
   function $(id) { return document.getElementById(id); }
@@ -45,7 +46,7 @@
     text($("waiting-walk-in"), waiting.walk_in != null ? waiting.walk_in : "–");
     var hasEstimate = state.walk_in_wait_min != null;
     document.querySelectorAll(".estimate-part").forEach(function (el) { el.hidden = !hasEstimate; });
-    text($("estimate"), hasEstimate ? config.texts.estimate.replace("%(min)s", state.walk_in_wait_min) : "");
+    text($("estimate"), hasEstimate ? TP.fill(config.texts.estimate, {min: state.walk_in_wait_min}) : "");
     text($("ticker"), state.message || "");
     root.dataset.seq = state.seq;
   }
@@ -80,17 +81,17 @@
   // this board's room before it. A prev beyond our own seq means we missed one: ask for the full state.
   function onEvent(kind, event) {
     if (!state || typeof event.seq !== "number") return;
-    if (event.seq < state.seq || (kind === "called" && event.seq === state.seq)) return;  // already held
-    if (kind === "called") announce(event);  // never swallow a call, even on a gap
+    if (event.seq < state.seq || (kind === CALLED && event.seq === state.seq)) return;  // already held
+    if (kind === CALLED) announce(event);  // never swallow a call, even on a gap
     if (typeof event.prev !== "number" || event.prev > state.seq) {
       stats.gaps += 1;
-      if (kind === "called") { applyCall(event); render(); highlight(); }
+      if (kind === CALLED) { applyCall(event); render(); highlight(); }
       requestSnapshot();
       return;
     }
     state.seq = event.seq;
     applyCounts(event);
-    if (kind === "called") { applyCall(event); highlight(); }
+    if (kind === CALLED) { applyCall(event); highlight(); }
     render();
   }
 
@@ -122,8 +123,8 @@
   function phrase(lang, recall, event) {
     var p = config.phrases[lang] || config.phrases.de;
     return {lang: p.lang, code: lang, number: event.number, room: event.room, recall: !!recall,
-      spoken: spokenNumber(event.number), text: (recall ? p.recall : p.call)
-      .replace("%(number)s", spokenNumber(event.number)).replace("%(room)s", event.room || "")};
+      spoken: spokenNumber(event.number),
+      text: TP.fill(recall ? p.recall : p.call, {number: spokenNumber(event.number), room: event.room})};
   }
 
   function announce(event) {
@@ -224,7 +225,7 @@
   socket.on("disconnect", function () { $("reconnecting").hidden = false; root.dataset.connected = "0"; });
   socket.on("connect_error", function () { $("reconnecting").hidden = false; });
   socket.on("snapshot", applySnapshot);
-  socket.on("called", function (event) { onEvent("called", event); });
+  socket.on(CALLED, function (event) { onEvent(CALLED, event); });
   socket.on("update", function (event) { onEvent("update", event); });
 
   function heartbeat() {

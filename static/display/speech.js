@@ -31,13 +31,13 @@
   function roomIn(code, room) {  // "Zimmer 214" said in the visitor's language
     var found = /^Zimmer\s+(\S+)$/.exec(room || "");
     var p = config.phrases[code];
-    return found && p && p.room ? p.room.replace("%(number)s", found[1]) : room;
+    return found && p && p.room ? window.Terminpraxis.fill(p.room, {number: found[1]}) : room;
   }
 
   function withBrowser(line, voice, done) {
     var p = config.phrases[line.code] || config.phrases.de;
-    var text = (line.recall ? p.recall : p.call).replace("%(number)s", line.spoken)
-      .replace("%(room)s", roomIn(line.code, line.room));
+    var text = window.Terminpraxis.fill(line.recall ? p.recall : p.call,
+                                        {number: line.spoken, room: roomIn(line.code, line.room)});
     var utterance = new SpeechSynthesisUtterance(text);
     utterance.lang = p.lang;
     utterance.voice = voice;

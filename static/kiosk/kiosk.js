@@ -40,7 +40,7 @@
   if (input) {
     var ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ";
     var raw = function () { return input.value.toUpperCase().replace(/[^0-9A-Z]/g, ""); };
-    var show = function (chars) { input.value = chars.length > 4 ? chars.slice(0, 4) + "-" + chars.slice(4) : chars; };
+    var show = function (chars) { input.value = window.Terminpraxis.formatCode(chars); };
     document.querySelectorAll(".keypad .key[data-key]").forEach(function (key) {
       key.addEventListener("pointerdown", function (e) { e.preventDefault(); });  // keep focus in the field
       key.addEventListener("click", function () {

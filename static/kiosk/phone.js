@@ -11,9 +11,8 @@
   var last = stateEl.dataset.state;
   var lastSeq = -1;  // statuses carry the log seq they are current as of; an older one is stale
 
-  function fill(template, values) {
-    return template.replace(/%\((\w+)\)s/g, function (_, name) { return values[name] == null ? "" : values[name]; });
-  }
+  var TP = window.Terminpraxis, TICKET = TP.states.ticket;
+  function onTheWay(state) { return state === TICKET.CALLED || state === TICKET.SERVING; }
   function alertVisitor() {
     try { if (navigator.vibrate) navigator.vibrate([400, 150, 400, 150, 400]); } catch (e) { /* not allowed */ }
     try {
@@ -39,23 +38,23 @@
       if (s.seq < lastSeq) return;
       lastSeq = s.seq;
     }
-    var wasCalled = last === "called" || last === "serving";
+    var wasCalled = onTheWay(last);
     // Called, then back in line (a transfer or a requeue): say so instead of silently changing.
-    if (s.state === "waiting" && wasCalled) moved.hidden = false;
-    else if (s.state !== "waiting") moved.hidden = true;
-    var called = s.state === "called" || s.state === "serving";
+    if (s.state === TICKET.WAITING && wasCalled) moved.hidden = false;
+    else if (s.state !== TICKET.WAITING) moved.hidden = true;
+    var called = onTheWay(s.state);
     stateEl.dataset.state = s.state;
-    if (s.state === "waiting") stateEl.textContent = texts.waiting;
+    if (s.state === TICKET.WAITING) stateEl.textContent = texts.waiting;
     else if (called) calledTo(s.room);
-    else if (s.state === "done") stateEl.textContent = texts.done;
+    else if (s.state === TICKET.DONE) stateEl.textContent = texts.done;
     else stateEl.textContent = texts.other;
-    facts.hidden = s.state !== "waiting";
+    facts.hidden = s.state !== TICKET.WAITING;
     document.getElementById("number").textContent = s.number;
     document.getElementById("position").textContent = s.position == null ? "" : s.position;
     var range = s.wait_range;
     document.getElementById("wait").textContent = !range ? "" :
-      (range[1] <= 5 ? texts.few : fill(texts.range, { low: range[0], high: range[1] }));
-    if (called && last !== s.state && last !== "called" && last !== "serving") alertVisitor();
+      (range[1] <= 5 ? texts.few : TP.fill(texts.range, { low: range[0], high: range[1] }));
+    if (called && last !== s.state && !wasCalled) alertVisitor();
     last = s.state;
   }
   var socket = io("/ticket", { auth: { token: root.dataset.token }, transports: ["websocket", "polling"] });

@@ -15,12 +15,12 @@
   }
 
   function poll() {
-    fetch(banner.dataset.url, { credentials: "same-origin", headers: { Accept: "application/json" } })
-      .then(function (response) {
-        if (response.status === 401 || response.status === 403) throw new Error("signed out");
-        return response.ok ? response.json() : null;
+    window.Terminpraxis.request("GET", banner.dataset.url)
+      .then(function (res) {
+        if (res.status === 401 || res.status === 403) throw new Error("signed out");
+        if (res.ok && res.body) show(res.body.problem);
+        setTimeout(poll, INTERVAL_MS);
       })
-      .then(function (body) { if (body) show(body.problem); setTimeout(poll, INTERVAL_MS); })
       .catch(function () { /* signed out: stop */ });
   }
   setTimeout(poll, INTERVAL_MS);
