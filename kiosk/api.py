@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from queue_core.errors import InvalidInput, NotFound
 from web.api import BadRequest, bp, error, json_body, on_rate_limit
-from web.engine import get_engine
+from web.engine import engine_of_ticket, get_engine
 from web.schemas import CheckIn, api_body
 
 from . import printer
@@ -58,9 +58,8 @@ def check_in():
 def ticket_status_api(token: str):
     if len(token) > TOKEN_MAX:
         raise NotFound("no such ticket", field="token")
-    engine = get_engine()
-    found = engine.ticket_by_token(token)
-    return ticket_status(engine, found)
+    found = get_engine().ticket_by_token(token)
+    return ticket_status(engine_of_ticket(found), found)  # with its own location's office
 
 
 def too_many_codes(_error):
