@@ -7,7 +7,7 @@ from flask import current_app
 from queue_core.errors import InvalidInput, NotFound
 from web.api import api_blueprint, error, json_body
 from web.auth import login_required
-from web.engine import get_engine
+from web.engine import engine_of_ticket, get_engine
 from web.errors import BadRequest
 from web.schemas import CheckIn, api_body
 
@@ -72,9 +72,8 @@ def check_in():
 def ticket_status_api(token: str):
     if len(token) > TOKEN_MAX:
         raise NotFound("no such ticket", field="token")
-    engine = get_engine()
-    found = engine.ticket_by_token(token)
-    return ticket_status(engine, found)
+    found = get_engine().ticket_by_token(token)
+    return ticket_status(engine_of_ticket(found), found)  # with its own location's office
 
 
 @bp.get("/printer")

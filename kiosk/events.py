@@ -17,7 +17,7 @@ from flask_socketio import join_room
 from queue_core import events, line_status
 from queue_core.errors import NotFound
 from queue_core.events import Event
-from web.engine import get_engine
+from web.engine import engine_of_ticket, get_engine
 from web.extensions import socketio
 from web.queue import RelayQueue
 from web.realtime import relay
@@ -56,7 +56,7 @@ def connect(auth=None):
     except NotFound:
         return False
     seq = events.latest_seq(engine.db)
-    status = ticket_status(engine, ticket)
+    status = ticket_status(engine_of_ticket(ticket), ticket)  # with its own location's office
     join_room(token)
     with _lock:
         _followers[token] += 1
@@ -76,7 +76,8 @@ def resend(_data=None):
     engine = get_engine()
     try:
         seq = events.latest_seq(engine.db)
-        socketio.emit("status", {**ticket_status(engine, engine.ticket_by_token(token)), "seq": seq},
+        ticket = engine.ticket_by_token(token)
+        socketio.emit("status", {**ticket_status(engine_of_ticket(ticket), ticket), "seq": seq},
                       namespace=NAMESPACE, to=request.sid)
     except NotFound:
         pass

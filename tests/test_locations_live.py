@@ -94,6 +94,9 @@ def test_two_locations_in_one_process_never_mix(two_locations, tmp_path):
 
     called_b = nord.post("/desks/n1/call-next", staff="hkoch")["ticket"]
     assert called_b["id"] == at_b["id"] and called_b["room"] == "Nord 1"
+    # The ticket's status names nord's room even at the address without a location (an old QR).
+    _, status = get(f"{server.url}/api/v1/tickets/{at_b['token']}")
+    assert json.loads(status)["room"] == "Nord 1"
     second = board_b.until_called("W 001")[0]
     assert second["room"] == "Nord 1"
     assert [c["room"] for c in calls_within(board_a, 0.7)] == []  # nord's call stays at nord

@@ -87,9 +87,8 @@ class Relay:
     def dispatch_one(self, event: Event) -> None:
         """Each handler runs with the engine of the event's location (``get_engine().office`` is its
         office), so a call at one location is read and emitted with that location's desks and rooms."""
-        shared = g.get("engine")
-        if shared is not None:
-            g.engine, g.location = self._engine_for(shared, event.location), event.location
+        shared = get_engine()  # the relay's lent connection, or this context's own
+        g.engine, g.location = self._engine_for(shared, event.location), event.location
         try:
             for handler in self.handlers:
                 try:
@@ -97,15 +96,16 @@ class Relay:
                 except Exception:
                     logger.exception("relay: handler %r failed on event %s", handler, event.seq)
         finally:
-            if shared is not None:
-                g.engine = shared
-                g.pop("location", None)
+            g.engine = shared
+            g.pop("location", None)
         self.seq = event.seq
 
     @staticmethod
     def _engine_for(shared: Any, location: str) -> Any:
         engines = g.setdefault("location_engines", {})
-        known = registry(current_app._get_current_object(), shared.db).offices
+        if "location_offices" not in g:  # read once per batch (an app context): two index lookups
+            g.location_offices = registry(current_app._get_current_object(), shared.db).offices
+        known = g.location_offices
         if location not in known:  # an event of a location no longer configured: the first one's view
             return shared
         found = engines.get(location)
