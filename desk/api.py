@@ -6,6 +6,7 @@ use the API's JSON format; engine refusals (QueueError) become 4xx through web.a
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from flask import request
 
@@ -32,9 +33,7 @@ ACTIONS = ("recall", "start", "finish", "no-show", "requeue", "transfer", "cance
 @api_body(NoVisit)
 def record_no_visit():
     """A phone call that needs no visit: documents come by post (counted as a visit avoided)."""
-    appointment = no_visit_from(body(NoVisit), current_user()["username"])
-    engine = get_engine()
-    return {"id": appointment.id, "appointment": queries.appointment_json(engine, appointment)}, 201
+    return _created(no_visit_from(body(NoVisit), current_user()["username"]))
 
 
 @bp.post("/appointments")
@@ -42,9 +41,12 @@ def record_no_visit():
 @api_body(Booking)
 def book_appointment():
     appointment = book_from(body(Booking), current_user()["username"])
-    engine = get_engine()
-    return {"id": appointment.id, "code": appointment.code,
-            "appointment": queries.appointment_json(engine, appointment)}, 201
+    return _created(appointment, code=appointment.code)
+
+
+def _created(appointment, **extra: Any) -> tuple[dict[str, Any], int]:
+    """201 with the new appointment as the desk shows it."""
+    return {"id": appointment.id, **extra, "appointment": queries.appointment_json(get_engine(), appointment)}, 201
 
 
 @bp.get("/appointments")

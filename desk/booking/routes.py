@@ -72,27 +72,29 @@ def _booking_refused(data: dict, error: QueueError):
         error=error.message, error_field=error.details.get("field"))), status_of(error)
 
 
+def _booking_command(command, model, then):
+    """The booking form through ``command`` (validated as ``model``, as the signed-in user), then on
+    to ``then(result)``; or the form again with what was typed and why it was refused."""
+    data = _booking_form()
+    try:
+        result = command(validate(model, data), current_user()["username"])
+    except QueueError as error:
+        return _booking_refused(data, error)
+    return redirect(then(result))
+
+
 @bp.post("/desk/booking/no-visit")
 @login_required()
 def booking_no_visit():
     """"No visit needed — documents by post": recorded from the booking form, no slot needed."""
-    data = _booking_form()
-    try:
-        recorded = no_visit_from(validate(NoVisit, data), current_user()["username"])
-    except QueueError as error:
-        return _booking_refused(data, error)
-    return redirect(url_for("booking.booking", no_visit=recorded.id))
+    return _booking_command(no_visit_from, NoVisit, lambda recorded: url_for("booking.booking", no_visit=recorded.id))
 
 
 @bp.post("/desk/booking")
 @login_required()
 def booking_submit():
-    data = _booking_form()
-    try:
-        appointment = book_from(validate(Booking, data), current_user()["username"])
-    except QueueError as error:
-        return _booking_refused(data, error)
-    return redirect(url_for("booking.slip", appointment_id=appointment.id, print=1))
+    return _booking_command(book_from, Booking,
+                            lambda booked: url_for("booking.slip", appointment_id=booked.id, print=1))
 
 
 @bp.get("/desk/appointments")
