@@ -105,8 +105,11 @@ def logout():
 def desk_page():
     engine = get_engine()
     user = current_user()
+    desk = chosen_desk()
+    if desk:
+        engine.staff_desk(desk, actor=user["username"])  # the report's staffed time starts here
     response = current_app.make_response(render_template(
-        "desk/desk.html", office=engine.office, user=user, desk=chosen_desk(),
+        "desk/desk.html", office=engine.office, user=user, desk=desk,
         desks=engine.office.desks.values(), services=engine.office.services.values(),
         colleagues=engine.office.staff.values(), is_admin=has_role(user, "admin")))
     return response
