@@ -59,10 +59,12 @@ def demo_command(force: bool) -> None:
     """Seed the demo office (when the database is empty); print the logins and codes to try, every time."""
     engine = _engine()
     if force or demo.is_empty(engine):
-        demo.seed(engine)
+        demo.seed(engine, current_app.config["OFFICE"])
         click.echo("Demo office seeded.")
     else:
         click.echo("The database already has appointments; demo not seeded again.")
+        if demo.is_demo(engine):
+            demo.refresh(engine, current_app.config["OFFICE"])
     click.echo("Sign in at /desk with:")
     for line in demo.login_lines(engine):
         click.echo(line)
