@@ -118,7 +118,10 @@ class LiveServer:
 
 
 def server_env(db_path: Path, config: Path = DEMO_CONFIG, **extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("TERMINPRAXIS_")}
+    # PYTHONDONTWRITEBYTECODE (set on some machines) would make every server compile the project's
+    # modules from source again: about half a second of CPU per start, and the suite starts many.
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith("TERMINPRAXIS_") and k != "PYTHONDONTWRITEBYTECODE"}
     env.update({"TERMINPRAXIS_DATABASE": str(db_path), "TERMINPRAXIS_CONFIG": str(config),
                 "PYTHONUNBUFFERED": "1"})
     env.update(extra)
