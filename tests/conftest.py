@@ -86,7 +86,7 @@ class LiveServer:
         self.url = f"http://127.0.0.1:{self.port}"
         self.process: subprocess.Popen | None = None
 
-    def start(self, timeout: float = 20) -> "LiveServer":
+    def start(self, timeout: float = 60) -> "LiveServer":  # a deadline: a loaded machine starts slowly
         log = open(Path(self.env["TERMINPRAXIS_DATABASE"]).with_suffix(f".{self.port}.log"), "ab")
         self.process = subprocess.Popen(
             [sys.executable, str(ROOT / self.script), "--host", "127.0.0.1", "--port", str(self.port)],

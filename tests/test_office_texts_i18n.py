@@ -23,7 +23,10 @@ def test_admin_translates_office_texts_for_the_arabic_slip_and_kiosk(live_server
     page = browser.new_page(viewport={"width": 1440, "height": 900})
     page.set_default_timeout(10_000)
     try:
-        sign_in(page, server.url, "chefin", "/admin/texts?lang=ar")
+        sign_in(page, server.url, "chefin", "/admin/texts?text_lang=ar")
+        # Translating into Arabic leaves the admin's own pages German and left-to-right.
+        assert (page.get_attribute("html", "lang"), page.get_attribute("html", "dir")) == ("de", "ltr")
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
         assert_accessible(page, "office texts")
         for german, arabic in (("Weiterbewilligung", "تجديد المنحة"), ("Mietvertrag", "عقد الإيجار")):
             page.get_by_label(f": {german}", exact=False).first.fill(arabic)
