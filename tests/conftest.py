@@ -100,6 +100,7 @@ class LiveServer:
                     return self
             except OSError:
                 time.sleep(0.1)
+        self.kill()  # else it lives on after the failed test, and loads the machine for the next ones
         raise RuntimeError(f"{self.script} did not answer within {timeout}s")
 
     def kill(self) -> None:
