@@ -32,7 +32,8 @@ def test_board_shows_and_chimes_a_call(live_server, browser, artifacts, tmp_path
         page.mouse.click(960, 540)  # the first interaction unlocks audio, as staff would do once
         page.wait_for_selector("#sound-mark", state="hidden", timeout=5_000)
         assert page.get_attribute("#board", "data-sound") == "1"
-        assert page.inner_text("#waiting-walk-in") == "0"
+        page.wait_for_function("() => document.getElementById('waiting-walk-in').textContent === '0'",
+                               timeout=5_000)  # the counts follow the first call, coalesced
 
         number, committed = desk.call(desk="214", staff="abraun", language="tr", finish=False)
         page.wait_for_function("n => document.getElementById('newest-number').textContent === n", arg=number,
