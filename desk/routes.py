@@ -107,7 +107,10 @@ def desk_page():
     user = current_user()
     desk = chosen_desk()
     if desk:
-        engine.staff_desk(desk, actor=user["username"])  # the report's staffed time starts here
+        try:
+            engine.staff_desk(desk, actor=user["username"])  # the report's staffed time starts here
+        except QueueError:  # a busy database costs the report a few minutes, never the desk its page
+            current_app.logger.warning("desk %s: staffed time not recorded", desk, exc_info=True)
     response = current_app.make_response(render_template(
         "desk/desk.html", office=engine.office, user=user, desk=desk,
         desks=engine.office.desks.values(), services=engine.office.services.values(),
