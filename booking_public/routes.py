@@ -9,7 +9,7 @@ from datetime import date
 from typing import Any
 
 from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
-from flask_babel import format_date, get_locale, gettext
+from flask_babel import format_date, get_locale
 from flask_limiter.errors import RateLimitExceeded
 
 from queue_core.codes import format_code
@@ -177,12 +177,3 @@ def not_found(_error):
 @bp.errorhandler(QueueError)
 def refused(_error):
     return _page("buchen/message.html", 400, message="refused")
-
-
-@bp.app_template_filter("office_text")
-def office_text(text: str) -> str:
-    """An office text (a concern, a document) in the visitor's language where a catalogue has it.
-
-    gettext in Python returns plain text, so the template escapes it (``_()`` in a template would
-    return Markup and let markup in an office text through)."""
-    return str(gettext(str(text)))

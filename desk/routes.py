@@ -83,8 +83,14 @@ def logout():
 def desk_page():
     engine = get_engine()
     user = current_user()
+    desk = chosen_desk()
+    if desk:
+        try:
+            engine.staff_desk(desk, actor=user["username"])  # the report's staffed time starts here
+        except QueueError:  # a busy database costs the report a few minutes, never the desk its page
+            current_app.logger.warning("desk %s: staffed time not recorded", desk, exc_info=True)
     response = current_app.make_response(render_template(
-        "desk/desk.html", office=engine.office, user=user, desk=chosen_desk(),
+        "desk/desk.html", office=engine.office, user=user, desk=desk,
         desks=engine.office.desks.values(), services=engine.office.services.values(),
         colleagues=engine.office.staff.values(), is_admin=has_role(user, "admin")))
     return response

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime
+from datetime import datetime, time
 
 from .base import EngineBase
 from .clock import to_db
@@ -11,6 +11,7 @@ from .models import OUTCOMES, Call, Reason, Ticket
 from . import servicetime
 from .policy import Idle, choose_next, why_idle
 from .states import EventKind, TicketState
+from .schedule import local_day, local_instant
 from .store import one
 
 NOTE_MAX = 500
@@ -186,6 +187,20 @@ class Calls(EngineBase):
 
     def resume_desk(self, desk: str, actor: str | None = None) -> None:
         self._set_desk_state(desk, "open", actor)
+
+    def staff_desk(self, desk: str, actor: str | None = None) -> bool:
+        """A caseworker took the desk (opened its page): the report's staffed span starts at the first
+        such moment of the day, so waiting for the first visitor counts as idle. Once per desk and day."""
+        self.office.desk(desk)
+        since = to_db(local_instant(self.office, local_day(self.office, self.now()), time(0, 0)))
+        taken = "SELECT 1 FROM events WHERE at >= ? AND kind = 'desk_staffed' AND desk = ? LIMIT 1"
+        if one(self.db, taken, (since, desk)):  # read first: a page reload takes no write lock
+            return False
+        with self._command() as now:
+            if one(self.db, taken, (since, desk)):
+                return False
+            self._event(now, "desk_staffed", desk=desk, actor=actor)
+            return True
 
     def _set_desk_state(self, desk: str, state: str, actor: str | None) -> None:
         self.office.desk(desk)

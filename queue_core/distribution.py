@@ -6,8 +6,8 @@ nearest-rank percentile, so a bench table and an office report can be read side 
 from __future__ import annotations
 
 import math
-from datetime import datetime
-from typing import Iterable
+from datetime import datetime, time
+from typing import Iterable, TypeVar
 
 
 def percentile(values: Iterable[float], share: float, empty: float | None = None) -> float | None:
@@ -19,9 +19,12 @@ def percentile(values: Iterable[float], share: float, empty: float | None = None
     return ordered[max(0, math.ceil(share * len(ordered)) - 1)]
 
 
-def union(spans: Iterable[tuple[datetime, datetime]]) -> list[tuple[datetime, datetime]]:
+At = TypeVar("At", datetime, time)  # instants, or times of day (opening hours)
+
+
+def union(spans: Iterable[tuple[At, At]]) -> list[tuple[At, At]]:
     """The spans merged where they overlap or touch, sorted by start."""
-    merged: list[list[datetime]] = []
+    merged: list[list[At]] = []
     for start, end in sorted(spans):
         if merged and start <= merged[-1][1]:
             merged[-1][1] = max(merged[-1][1], end)

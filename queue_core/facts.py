@@ -167,6 +167,8 @@ class Facts:
     tickets: list[TicketFacts]
     appointments: list[AppointmentFacts]
     stops: list[IntakeStop]
+    # (desk, office-local day) → when a caseworker first took the desk that day (``Calls.staff_desk``)
+    staffed_from: dict[tuple[str, date], datetime] = field(default_factory=dict)
 
 
 def _utc_bounds(office: Office, period: Period) -> tuple[str, str]:
@@ -231,7 +233,13 @@ def load_facts(db: Database, office: Office, period: Period) -> Facts:
             + " ORDER BY seq", (low, high, *loc)).fetchall():
         when = from_db(at)
         stops.append(IntakeStop(when, local_day(office, when), json.loads(data or "{}").get("reason", "")))
-    return Facts(period, list(tickets.values()), appointments, stops)
+    staffed_from: dict[tuple[str, date], datetime] = {}
+    for at, desk in db.execute(
+            "SELECT at, desk FROM events WHERE at >= ? AND at < ? AND kind = 'desk_staffed'" + where_location
+            + " ORDER BY seq", (low, high, *loc)).fetchall():
+        when = from_db(at)
+        staffed_from.setdefault((desk, local_day(office, when)), when)
+    return Facts(period, list(tickets.values()), appointments, stops, staffed_from)
 
 
 # ---------------------------------------------------------------- the figures

@@ -26,7 +26,7 @@ from .states import EventKind
 from .store import dumps, rows
 
 # Keys an admin may change; docs/configuration.md lists them.
-EDITABLE = ("desks", "services", "hours", "closures", "staff", "documents", "board_message")
+EDITABLE = ("desks", "services", "hours", "booking_hours", "closures", "staff", "documents", "board_message")
 # Kiosk info pages: "info:<language>:<page>" → Markdown text (office_texts.info_source prefers them to the files).
 INFO_KEY = re.compile(r"info:([a-z]{2,3}):([a-z_]{1,40})")
 # The office's own texts in another language: "text:<language>" → {German text: translation}.
@@ -148,8 +148,8 @@ def _check(key: str, value: Any) -> Any:
             except ValueError:
                 raise InvalidInput(f"closure {item!r} is not a date like 2026-12-24", field="closures") from None
         return sorted(set(days))
-    if key == "hours" and not isinstance(value, dict):
-        raise InvalidInput("hours must be a table of weekdays", field="hours")
+    if key in ("hours", "booking_hours") and not isinstance(value, dict):
+        raise InvalidInput(f"{key} must be a table of weekdays", field=key)
     if key in ("desks", "services", "staff") and not (
             isinstance(value, list) and all(isinstance(item, dict) for item in value)):
         raise InvalidInput(f"{key} must be a list of tables", field=key)

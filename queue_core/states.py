@@ -48,6 +48,7 @@ class EventKind(StrEnum):
     TICKET_CANCELLED = "ticket_cancelled"
     DESK_PAUSED = "desk_paused"
     DESK_RESUMED = "desk_resumed"
+    DESK_STAFFED = "desk_staffed"
     SETTINGS_CHANGED = "settings_changed"
     PURGED = "purged"
     PERSONAL_DATA_READ = "personal_data_read"

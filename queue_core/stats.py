@@ -16,7 +16,7 @@ import statistics
 from collections import defaultdict
 from dataclasses import asdict, dataclass
 from datetime import date, datetime
-from typing import Any, Iterable
+from typing import Any, Iterable, Mapping
 
 from sqlite_utils import Database
 
@@ -112,9 +112,11 @@ def service_times(tickets: Iterable[TicketFacts], office: Office) -> list[dict[s
             for key in _ordered_services(office, values)]
 
 
-def desk_idle(tickets: Iterable[TicketFacts], office: Office) -> list[dict[str, Any]]:
-    """Per desk and office-local day on which it called anyone: the staffed span (first call to the
-    end of its last visit) within opening hours, minus the minutes with a visitor called or served."""
+def desk_idle(tickets: Iterable[TicketFacts], office: Office,
+              staffed_from: Mapping[tuple[str, date], datetime] | None = None) -> list[dict[str, Any]]:
+    """Per desk and office-local day on which it called anyone: the staffed span (from the moment a
+    caseworker took the desk, else its first call, to the end of its last visit) within opening
+    hours, minus the minutes with a visitor called or served."""
     spans: dict[tuple[str, date], list[tuple[datetime, datetime]]] = defaultdict(list)
     for t in tickets:
         for desk, since, until in t.busy:
@@ -123,6 +125,7 @@ def desk_idle(tickets: Iterable[TicketFacts], office: Office) -> list[dict[str, 
     for (desk, day), intervals in sorted(spans.items()):
         opened = openings(office, day)
         first, last = min(s for s, _ in intervals), max(u for _, u in intervals)
+        first = min(first, (staffed_from or {}).get((desk, day), first))
         staffed = sum(_overlap(first, last, o.start, o.end) for o in opened)
         busy = sum(_overlap(s, u, o.start, o.end) for s, u in union(intervals) for o in opened)
         rows.append({"desk": desk, "day": day.isoformat(), "staffed_min": round(staffed, 1),
@@ -318,7 +321,7 @@ TABLES = ("summary", "by_service", "by_caseworker", "daily", "waits_by_hour", "p
 def evaluate(db: Database, office: Office, period: Period) -> dict[str, Any]:
     """The whole evaluation of the period as plain JSON-able data (the API answers with it)."""
     facts = load_facts(db, office, period)
-    desks = desk_idle(facts.tickets, office)
+    desks = desk_idle(facts.tickets, office, facts.staffed_from)
     staffed = sum(r["staffed_min"] for r in desks)
     busy = sum(r["busy_min"] for r in desks)
     punctual = punctuality(facts.tickets)

@@ -67,6 +67,8 @@ def demo_command(force: bool) -> None:
         click.echo("Demo office seeded.")
     else:
         click.echo("The database already has appointments; demo not seeded again.")
+        if demo.is_demo(engine):
+            demo.refresh(engine)
     click.echo("Sign in at /desk with:")
     for line in demo.login_lines(engine):
         click.echo(line)

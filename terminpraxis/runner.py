@@ -18,8 +18,9 @@ MAX_CONNECTIONS = 10_000
 
 
 PAGES = {"all": [("Kiosk", "/"), ("Board", "/display"), ("Desk", "/desk"), ("Booking", "/desk/booking"),
-                 ("Appointments", "/desk/appointments"), ("Admin", "/admin"), ("Health", "/admin/health"),
-                 ("Reports", "/reports"), ("Status", "/status")],
+                 ("Appointments", "/desk/appointments"), ("Online", "/buchen/"), ("Admin", "/admin/"),
+                 ("Texts", "/admin/texts"), ("Health", "/admin/health"), ("Reports", "/reports"),
+                 ("Access log", "/reports/access-log"), ("Status", "/status")],
          "board": [("Board", "/display"), ("Status", "/status")]}
 
 

@@ -86,7 +86,7 @@ class LiveServer:
         self.url = f"http://127.0.0.1:{self.port}"
         self.process: subprocess.Popen | None = None
 
-    def start(self, timeout: float = 20) -> "LiveServer":
+    def start(self, timeout: float = 60) -> "LiveServer":  # a deadline: a loaded machine starts slowly
         log = open(Path(self.env["TERMINPRAXIS_DATABASE"]).with_suffix(f".{self.port}.log"), "ab")
         self.process = subprocess.Popen(
             [sys.executable, str(ROOT / self.script), "--host", "127.0.0.1", "--port", str(self.port)],
@@ -100,6 +100,7 @@ class LiveServer:
                     return self
             except OSError:
                 time.sleep(0.1)
+        self.kill()  # else it lives on after the failed test, and loads the machine for the next ones
         raise RuntimeError(f"{self.script} did not answer within {timeout}s")
 
     def kill(self) -> None:
@@ -118,7 +119,10 @@ class LiveServer:
 
 
 def server_env(db_path: Path, config: Path = DEMO_CONFIG, **extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("TERMINPRAXIS_")}
+    # PYTHONDONTWRITEBYTECODE (set on some machines) would make every server compile the project's
+    # modules from source again: about half a second of CPU per start, and the suite starts many.
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith("TERMINPRAXIS_") and k != "PYTHONDONTWRITEBYTECODE"}
     env.update({"TERMINPRAXIS_DATABASE": str(db_path), "TERMINPRAXIS_CONFIG": str(config),
                 "PYTHONUNBUFFERED": "1"})
     env.update(extra)

@@ -19,10 +19,21 @@ def test_board_shows_and_chimes_a_call(live_server, browser, artifacts, tmp_path
     try:
         errors: list[str] = []
         page.on("pageerror", lambda error: errors.append(str(error)))
-        page.goto(server.url + "/display")
-        page.wait_for_selector("#board[data-connected='1']", timeout=10_000)
-        assert page.is_visible("#newest-empty") and page.inner_text("#waiting-walk-in") == "0"
+        # An ordinary browser (no autoplay flag). Until the refused call, the page is only watched from
+        # outside: Playwright's own evaluations count as a user gesture and would unlock audio.
+        def reports_blocked(request) -> bool:
+            return "/api/v1/devices" in request.url and '"sound":"blocked"' in (request.post_data or "")
+
+        with page.expect_request(reports_blocked, timeout=10_000), page.expect_websocket(timeout=10_000):
+            page.goto(server.url + "/display")  # the board reports 'blocked' to the health page ...
+        with page.expect_console_message(lambda m: "refused to play" in m.text, timeout=10_000):
+            desk.call(desk="210", staff="hkoch")  # ... and asks for a click only when a call's chime is refused
+        assert page.is_visible("#sound-mark") and page.evaluate("window.boardStats.chimeBlocked") == 1
         page.mouse.click(960, 540)  # the first interaction unlocks audio, as staff would do once
+        page.wait_for_selector("#sound-mark", state="hidden", timeout=5_000)
+        assert page.get_attribute("#board", "data-sound") == "1"
+        page.wait_for_function("() => document.getElementById('waiting-walk-in').textContent === '0'",
+                               timeout=5_000)  # the counts follow the first call, coalesced
 
         number, committed = desk.call(desk="214", staff="abraun", language="tr", finish=False)
         page.wait_for_function("n => document.getElementById('newest-number').textContent === n", arg=number,
@@ -34,8 +45,8 @@ def test_board_shows_and_chimes_a_call(live_server, browser, artifacts, tmp_path
         page.wait_for_function("() => window.boardStats.chimes + window.boardStats.chimeBlocked >= 1", timeout=5_000)
         stats = page.evaluate("window.boardStats")
         assert stats["chimes"] >= 1, stats  # the chime element started playing
-        page.wait_for_function("() => window.boardStats.spoken.length >= 2", timeout=5_000)
-        spoken = page.evaluate("window.boardStats.spoken")
+        page.wait_for_function("() => window.boardStats.spoken.length >= 3", timeout=5_000)
+        spoken = page.evaluate("window.boardStats.spoken")[1:]  # after the first, refused call's line
         spoken_number = number.split()[0] + " " + str(int(number.split()[1]))
         assert (spoken[0]["lang"], spoken[0]["text"]) == ("de-DE", f"Nummer {spoken_number}, bitte zu Zimmer 214.")
         assert spoken[1]["lang"] == "tr-TR" and spoken_number in spoken[1]["text"]

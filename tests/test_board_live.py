@@ -29,6 +29,21 @@ def desk(tmp_path):
         d.close()
 
 
+@pytest.fixture(scope="module", params=ASYNC_MODES)
+def shared_kiosk(request, tmp_path_factory):
+    """One run_kiosk.py per async mode for the tests that only call and listen: their assertions
+    are relative to the board's own snapshot, so earlier tests' calls do not matter."""
+    from conftest import LiveServer, server_env
+
+    folder = tmp_path_factory.mktemp(f"board-live-{request.param}")
+    server = LiveServer("run_kiosk.py", server_env(folder / "live.db", TERMINPRAXIS_ASYNC_MODE=request.param))
+    server.start()
+    server.desk = Desk(folder / "live.db")
+    yield server
+    server.desk.close()
+    server.stop()
+
+
 @pytest.fixture
 def boards():
     clients: list[BoardClient] = []
@@ -42,9 +57,9 @@ def boards():
         client.close()
 
 
-def test_snapshot_on_connect_then_events_in_seq_order(live_server, desk, boards):
-    server = live_server("run_kiosk.py")
-    d = desk()
+def test_snapshot_on_connect_then_events_in_seq_order(shared_kiosk, boards):
+    server = shared_kiosk
+    d = server.desk
     first, _ = d.call("210", "abraun")
     board = boards(server.url)
     _, snapshot, _ = board.next("snapshot")
@@ -64,11 +79,11 @@ def test_snapshot_on_connect_then_events_in_seq_order(live_server, desk, boards)
     assert last["seq"] >= seen[-1][1]["seq"] and set(last["waiting"]) == {"appointment", "walk_in"}
 
 
-def test_snapshot_on_request_after_a_gap(live_server, desk, boards):
-    server = live_server("run_kiosk.py")
+def test_snapshot_on_request_after_a_gap(shared_kiosk, boards):
+    server = shared_kiosk
     board = boards(server.url)
     _, first, _ = board.next("snapshot")
-    number, _ = desk().call()
+    number, _ = server.desk.call()
     board.until_called(number)
     board.sio.emit("snapshot", namespace="/board")  # what the page does when a seq is missing
     _, again, _ = board.next("snapshot")
@@ -76,12 +91,12 @@ def test_snapshot_on_request_after_a_gap(live_server, desk, boards):
     assert again["called"][0]["number"] == number
 
 
-def test_zone_board_gets_only_its_calls_in_an_unbroken_chain(live_server, desk, boards):
-    server = live_server("run_kiosk.py")
+def test_zone_board_gets_only_its_calls_in_an_unbroken_chain(shared_kiosk, boards):
+    server = shared_kiosk
     board = boards(server.url, zone="2. OG Flur B")
     _, snapshot, _ = board.next("snapshot")
     assert snapshot["zone"] == "2. OG Flur B"
-    d = desk()
+    d = server.desk
     elsewhere, _ = d.call("210", "abraun")   # zone "2. OG"
     here, _ = d.call("216", "hkoch")         # zone "2. OG Flur B"
     _, _, seen = board.until_called(here)

@@ -51,6 +51,32 @@ def test_seeded_appointments_follow_the_letter_rules_and_carry_notes(tmp_path):
     assert demo.kiosk_codes(engine)  # something to try at the kiosk right away
 
 
+def test_demo_at_night_books_inside_booking_hours_widened_around_now(tmp_path):
+    """Sunday 23:10 in Berlin: no booking hours at all that day. The demo's codes still work at the
+    kiosk, but inside booking hours (Sunday's widened to 23:00–24:00), and other days stay real."""
+    with DEMO_CONFIG.open("rb") as handle:
+        base = tomllib.load(handle)
+    sunday_night = datetime(2026, 11, 22, 22, 10, tzinfo=timezone.utc)
+    clock = ManualClock(sunday_night)
+    engine = Engine(connect(tmp_path / "night.db"), Office.from_mapping(base), clock)
+    demo.seed(engine)
+    codes = demo.kiosk_codes(engine)
+    assert len(codes) == 3 and all("23:" in code for code in codes)
+    office = engine.office
+    assert [f"{i.start:%H:%M}" for i in office.booking_hours["sun"]] == ["23:00"]
+    assert office.booking_hours["mon"] == Office.from_mapping(base).booking_hours["mon"]
+    for offset in range(3):
+        for entry in views.day_appointments(engine.db, office, sunday_night.date() + timedelta(days=offset)):
+            starts = entry.appointment.starts_at
+            assert demo._bookable(engine, starts, office.service(entry.appointment.service).minutes), starts
+    # Monday at 20:00 with the codes of Sunday long gone: a new start books three more, in 20:00–22:00.
+    clock.set(datetime(2026, 11, 23, 19, 0, tzinfo=timezone.utc))
+    demo.refresh(engine)
+    assert [f"{i.start:%H:%M}-{i.end:%H:%M}" for i in engine.office.booking_hours["mon"]] == [
+        "08:00-12:00", "14:00-16:00", "20:00-22:00"]
+    assert len(demo.kiosk_codes(engine)) == 3
+
+
 def test_demo_prints_logins_and_codes_on_every_start(run):  # noqa: F811
     first = run("demo").output
     again = run("demo").output

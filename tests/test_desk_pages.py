@@ -24,10 +24,13 @@ def booking_form(csrf, **fields):
             **fields}
 
 
-def test_desk_page(client, csrf):
+def test_desk_page(client, csrf, engine):
     page = client.get("/desk").get_data(as_text=True)
     assert 'data-desk="210"' in page and "socket.io.min.js" in page and "Nächste aufrufen" in page
     assert 'aria-keyshortcuts="N"' in page
+    client.get("/desk")  # a reload is the same sitting
+    taken = engine.db.execute("SELECT desk, actor FROM events WHERE kind = 'desk_staffed'").fetchall()
+    assert taken == [("210", "abraun")]  # the reports' staffed time starts when the desk page opens
 
 
 def test_booking_page_lists_documents_and_caseworkers(client, csrf):

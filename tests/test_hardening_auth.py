@@ -6,35 +6,52 @@ import threading
 import pytest
 import socketio as socketio_client
 
-from conftest import add_account
+from conftest import LiveServer, add_account, server_env
 from hardening_helpers import StaffClient, open_office_config
 
 PASSWORD = "browser-geheim-1"
 
 
+@pytest.fixture(scope="module")
+def shared(tmp_path_factory):
+    """One server for the module: each test signs in with accounts of its own (the throttle and the
+    sessions are per account), so no test needs a fresh server."""
+    folder = tmp_path_factory.mktemp("auth-live")
+    running = LiveServer("run_kiosk.py", server_env(folder / "live.db",
+                                                    TERMINPRAXIS_CONFIG=str(open_office_config(folder)))).start()
+    running.db_path = folder / "live.db"
+    add_account(running.db_path, "leitung", role="admin")
+    yield running
+    running.stop()
+
+
 @pytest.fixture
-def server(live_server, tmp_path):
-    running = live_server(TERMINPRAXIS_CONFIG=str(open_office_config(tmp_path)))
-    for username, role in (("abraun", "staff"), ("hkoch", "staff"), ("leitung", "admin")):
-        add_account(tmp_path / "live.db", username, role=role)
-    return running
+def server(shared, request):
+    """The shared server with two caseworker accounts for this test (``server.users``)."""
+    tag = "".join(ch for ch in request.node.name.lower() if ch.isalnum())[-12:]
+    shared.users = (f"a{tag}", f"h{tag}")
+    for username in shared.users:
+        add_account(shared.db_path, username)
+    return shared
 
 
 def test_wrong_passwords_from_one_address_never_refuse_a_colleague(server):
+    victim, colleague_name = server.users
     guesser = StaffClient(server.url)
     token = guesser.csrf()
-    statuses = [guesser.request("/desk/login", {"username": "abraun", "password": f"falsch-{i}",
+    statuses = [guesser.request("/desk/login", {"username": victim, "password": f"falsch-{i}",
                                                 "csrf_token": token})[0] for i in range(12)]
     assert statuses == [401] * 10 + [429] * 2
-    status, headers, _page = guesser.request("/desk/login", {"username": "abraun", "password": "falsch",
+    status, headers, _page = guesser.request("/desk/login", {"username": victim, "password": "falsch",
                                                               "csrf_token": token})
     assert status == 429 and int(headers["Retry-After"]) >= 1
-    # many names from the same address (a sweep of guessed accounts): each only counts for itself
-    for i in range(40):
+    # many names from the same address (a sweep of guessed accounts): each only counts for itself, so
+    # more names than one name's limit (10), on top of the 13 tries above, are all still answered
+    for i in range(11):
         assert guesser.request("/desk/login", {"username": f"niemand{i}", "password": "falsch",
                                                "csrf_token": token})[0] == 401
     colleague = StaffClient(server.url)  # behind the office's NAT: the same address
-    assert colleague.sign_in("hkoch", PASSWORD) == 302
+    assert colleague.sign_in(colleague_name, PASSWORD) == 302
     assert colleague.request("/desk")[0] == 200
 
 
@@ -67,8 +84,8 @@ def assert_session_over(server, stolen: dict[str, str], socket_ended: threading.
 
 
 def test_sign_out_ends_every_session_and_socket_of_the_account(server):
-    first = signed_in(server, "abraun")
-    second = signed_in(server, "abraun")  # the same account on another computer
+    first = signed_in(server, server.users[0])
+    second = signed_in(server, server.users[0])  # the same account on another computer
     stolen = copy_of(first)
     assert StaffClient(server.url).request("/desk", headers=stolen)[0] == 200
     socket, ended = desk_socket(server, second.cookie_header())
@@ -83,8 +100,9 @@ def test_sign_out_ends_every_session_and_socket_of_the_account(server):
 
 @pytest.mark.parametrize("change", ["password", "role", "disabled"])
 def test_an_admins_change_ends_the_accounts_sessions_and_sockets(server, change):
-    victim = signed_in(server, "abraun")
-    other = signed_in(server, "hkoch")
+    victim_name, other_name = server.users
+    victim = signed_in(server, victim_name)
+    other = signed_in(server, other_name)
     stolen = copy_of(victim)
     socket, ended = desk_socket(server, victim.cookie_header())
     other_socket, other_ended = desk_socket(server, other.cookie_header())
@@ -92,10 +110,10 @@ def test_an_admins_change_ends_the_accounts_sessions_and_sockets(server, change)
     token = admin.csrf("/admin/")
     try:
         if change == "disabled":
-            form = {"username": "abraun", "active": "0", "csrf_token": token}
+            form = {"username": victim_name, "active": "0", "csrf_token": token}
             assert admin.request("/admin/staff/active", form)[0] == 302
         else:
-            form = {"username": "abraun", "name": "Abraun", "role": "admin" if change == "role" else "staff",
+            form = {"username": victim_name, "name": "Opfer", "role": "admin" if change == "role" else "staff",
                     "password": "ganz-neu-123" if change == "password" else "", "csrf_token": token}
             assert admin.request("/admin/staff", form)[0] == 302
         assert_session_over(server, stolen, ended)

@@ -30,3 +30,16 @@ def test_ticket_qr_uses_the_public_origin(app, client):
     page = client.get(answer.headers["Location"]).get_data(as_text=True)
     assert re.search(r'data-status-url="http://192\.168\.1\.20:5000/t/[\w-]+', page)
     assert "127.0.0.1" not in page and "localhost/t/" not in page
+
+
+def test_start_up_prints_every_page_and_each_exists(app, client, capsys):
+    from web.runner import print_addresses
+
+    print_addresses(app, "127.0.0.1", 5000, "all")
+    printed = capsys.readouterr().out
+    for path in ("/", "/display", "/t/", "/desk", "/desk/booking", "/buchen/", "/admin/", "/admin/texts",
+                 "/admin/health", "/reports", "/reports/access-log"):
+        assert f"http://127.0.0.1:5000{path}" in printed, path
+    assert "WARNING: phones cannot reach" in printed  # the public origin is loopback here
+    for path in re.findall(r"http://127\.0\.0\.1:5000(/[^\s<]*)\s", printed):
+        assert client.get(path).status_code in (200, 302), path  # staff pages send to the sign-in

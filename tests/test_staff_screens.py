@@ -36,7 +36,7 @@ def test_booking_shows_seven_days_and_reports_read_german(live_server, browser, 
         page.wait_for_selector("#slots .day")
         page.wait_for_load_state("networkidle")  # the grid is drawn again after the name's proposal
         days = page.locator("#slots .day")
-        assert days.count() >= 5  # the office days among the next seven
+        assert days.count() >= 4  # the booking days among the next seven (today's may be over)
         last = days.last.bounding_box()
         assert last["x"] + last["width"] <= DESKTOP["width"]  # all seven without scrolling sideways
         assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")

@@ -301,3 +301,25 @@ def test_figures_agree_with_the_simulation(tmp_path):
     assert waits["walk_in"]["max"] == round(max(report.walk_in_waits), 1)
     assert result["summary"]["served"]["total"] == report.served
     assert result["summary"]["punctuality"]["within_limit"] == sum(1 for d in report.appointment_delays if d <= 5)
+
+
+def test_waiting_for_the_first_visitor_counts_as_staffed_idle_time(engine, clock):
+    """Ten minutes at the desk and one 12-second visit: 10 idle of 10.2 staffed minutes (the figure
+    once began at the first call and read '0 von 0,2')."""
+    clock.set(at(9, 0))
+    assert engine.staff_desk("210", actor="hkoch") is True
+    clock.set(at(9, 5))
+    assert engine.staff_desk("210", actor="hkoch") is False  # a reload of the desk page changes nothing
+    ticket = engine.walk_in("notfall", initial="M").ticket
+    clock.set(at(9, 10))
+    engine.call_next("210", "hkoch")
+    clock.set(datetime.combine(MONDAY, time(9, 10, 12), tzinfo=BERLIN))
+    engine.finish(ticket.id)
+    clock.set(at(11))
+    summary = stats.evaluate(engine.db, engine.office, facts.make_period(MONDAY, MONDAY, None))["summary"]
+    assert summary["desk_idle"] == {"desk_days": 1, "staffed_min": 10.2, "busy_min": 0.2, "idle_min": 10.0,
+                                    "idle_share": round(10 / 10.2, 4)}
+    # Another desk taken the same day is its own span; a desk taken on Tuesday starts afresh.
+    assert engine.staff_desk("211", actor="abraun") is True
+    clock.set(at(8, 0, date(2026, 11, 24)))
+    assert engine.staff_desk("210", actor="hkoch") is True

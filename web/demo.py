@@ -2,17 +2,21 @@
 
 The demo office is open around the clock (so `make run` can be tried at any hour), but it books
 like a real one: slots within its ``booking_hours``, spread over the day, each caller with the
-caseworker the surname letter rules give, each appointment with prepared notes. A few appointments
-close to now are added only when none is due soon, so the kiosk can be tried at any hour too.
+caseworker the surname letter rules give, each appointment with prepared notes. So that the kiosk
+can be tried at any hour too, every start (``refresh``) makes sure a few appointments are due soon:
+when now lies outside the booking hours, today's booking hours are widened by the two hours around
+now (an /admin setting of the demo database, never of the configuration file).
 """
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 
 from queue_core import Engine, views
+from queue_core.distribution import union
 from queue_core.errors import QueueError
 from queue_core.letters import normalise_initial
-from queue_core.schedule import fits_hours, local_day
+from queue_core.office import WEEKDAYS, Interval
+from queue_core.schedule import booking_openings, local_day
 from queue_core.slots import free_slots
 
 DEMO_PASSWORD = "terminpraxis-demo"
@@ -48,8 +52,44 @@ def seed(engine: Engine) -> None:
     for caseworker in engine.office.staff.values():
         engine.add_staff(caseworker.username, name=caseworker.name, role="staff", password=DEMO_PASSWORD)
     _book_days(engine, now)
-    if not kiosk_codes(engine):
-        _book_soon(engine, now)
+    refresh(engine)
+
+
+def is_demo(engine: Engine) -> bool:
+    """The database is the demo's (its office lead account exists), so a start may book into it."""
+    return views.has_appointments(engine.db) and engine.db.execute(
+        "SELECT 1 FROM staff WHERE username = ?", (ADMIN,)).fetchone() is not None
+
+
+def refresh(engine: Engine) -> None:
+    """On every start: appointments due within the hour, inside the booking hours, to try the kiosk."""
+    if kiosk_codes(engine):
+        return
+    now = engine.now()
+    if not _bookable(engine, now + timedelta(minutes=15), 30):
+        _widen_booking_hours(engine, now)
+    _book_soon(engine, now)
+
+
+def _bookable(engine: Engine, start: datetime, minutes: int) -> bool:
+    end = start + timedelta(minutes=minutes)
+    return any(o.start <= start and end <= o.end for o in booking_openings(engine.office, local_day(engine.office, start)))
+
+
+def _widen_booking_hours(engine: Engine, now: datetime) -> None:
+    """Today's booking hours plus the hour of now and the next (merged, so they never overlap)."""
+    office = engine.office
+    local = now.astimezone(office.timezone)
+    today = WEEKDAYS[local.weekday()]
+    extra = Interval(time(local.hour), time(local.hour + 2) if local.hour < 22 else time.max)
+    spans = union((i.start, i.end) for i in (*office.booking_hours.get(today, ()), extra))
+
+    def text(at: time) -> str:
+        return "24:00" if at == time.max else at.strftime("%H:%M")
+
+    hours = {day: [f"{text(i.start)}-{text(i.end)}" for i in office.booking_hours.get(day, ())] for day in WEEKDAYS}
+    hours[today] = [f"{text(a)}-{text(b)}" for a, b in spans]
+    engine.office = engine.save_settings({"booking_hours": hours}, actor=ADMIN)
 
 
 def login_lines(engine: Engine) -> list[str]:
@@ -124,13 +164,15 @@ def _used_names(engine: Engine, day) -> set[str]:
 
 
 def _book_soon(engine: Engine, now: datetime) -> None:
-    """Three appointments in the next hour (outside booking hours, too), so the kiosk can be tried now."""
+    """Three appointments in the next hour, inside the booking hours, so the kiosk can be tried now
+    (each caseworker's first service that still fits, so late in a span a short one is booked)."""
     office = engine.office
-    start = (now + timedelta(minutes=15)).replace(second=0, microsecond=0)
-    start -= timedelta(minutes=start.minute % 15)
+    start = (now + timedelta(minutes=14)).replace(second=0, microsecond=0)
+    start -= timedelta(minutes=start.minute % 5)
     used = _used_names(engine, local_day(office, now))
     for step, caseworker in enumerate(list(office.staff.values())[:3]):
-        service = next((s for s in caseworker.services if s in office.services), None)
-        slot = start + timedelta(minutes=15 * step)
-        if service and fits_hours(office, slot, office.service(service).minutes):
+        slot = start + timedelta(minutes=10 * step)
+        service = next((s for s in caseworker.services
+                        if s in office.services and _bookable(engine, slot, office.service(s).minutes)), None)
+        if service:
             _book(engine, service, slot, caseworker.username, used)

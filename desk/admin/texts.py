@@ -32,14 +32,15 @@ def office_texts() -> list[tuple[str, str]]:
 
 
 def _language() -> str:
-    lang = request.values.get("lang", "en")
+    """The language being translated into. Not ``lang``: that would switch the admin's own pages."""
+    lang = request.values.get("text_lang", "en")
     return lang if lang in LANGUAGES and lang != DEFAULT_LANGUAGE else "en"
 
 
 def _page(lang: str, error: str | None = None, status: int = 200, typed: dict | None = None):
     engine = get_engine()
     saved = typed if typed is not None else (overridden(f"text:{lang}") or {})
-    return render_template("admin/texts.html", office=engine.office, user=current_user(), lang=lang,
+    return render_template("admin/texts.html", office=engine.office, user=current_user(), text_lang=lang,
                            languages={k: v for k, v in LANGUAGES.items() if k != DEFAULT_LANGUAGE},
                            texts=office_texts(), saved=saved, error=error,
                            done=request.args.get("saved") == "1"), status
@@ -63,4 +64,4 @@ def save_texts():
         save_office_settings({f"text:{lang}": typed}, actor=current_user()["username"])
     except QueueError as refused:
         return _page(lang, error=refused.message, status=status_of(refused), typed=typed)
-    return redirect(url_for("admin_texts.texts_page", lang=lang, saved=1))
+    return redirect(url_for("admin_texts.texts_page", text_lang=lang, saved=1))

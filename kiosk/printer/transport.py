@@ -12,6 +12,23 @@ from typing import Any
 
 from .target import Target
 
+
+def _capabilities_cache() -> None:
+    """python-escpos parses its 1 MB capabilities file on import and caches the result in a new
+    temporary folder each time (so never reused, and one folder left behind per start): give it one
+    folder of this user's own instead (not /tmp: a pickle there could be planted by another user)."""
+    if os.environ.get("ESCPOS_CAPABILITIES_PICKLE_DIR"):
+        return
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    folder = os.path.join(base, "terminpraxis", "escpos")
+    try:
+        os.makedirs(folder, mode=0o700, exist_ok=True)
+    except OSError:
+        return  # no home to write to: escpos falls back to its temporary folder
+    os.environ["ESCPOS_CAPABILITIES_PICKLE_DIR"] = folder
+
+
+_capabilities_cache()
 try:
     from escpos import printer as escpos_printer
 except ImportError:  # the [printer] extra is not installed

@@ -150,15 +150,15 @@
       chime.currentTime = 0;
       var playing = chime.play();
       if (playing && playing.then) {
-        playing.then(function () { setSound(true); }, function () { stats.chimeBlocked += 1; setSound(false); finish(); });
+        playing.then(function () { setSound(true); }, function () { stats.chimeBlocked += 1; soundFailed(); finish(); });
       }
-    } catch (e) { setSound(false); finish(); return; }
+    } catch (e) { soundFailed(); finish(); return; }
     chime.onended = finish;
     setTimeout(finish, 2500);
   }
 
   chime.addEventListener("play", function () {
-    if (chime.muted) return;  // the silent unlock/probe is not a chime
+    if (chime.muted || probing) return;  // the silent unlock/probe is not a chime
     stats.chimes += 1; root.dataset.chimes = stats.chimes;
   });
 
@@ -184,13 +184,22 @@
     });
   }
 
+  // What the board can do goes to the health page; the note asking for a click shows only after a
+  // call's sound was really refused (a wall TV in kiosk mode never sees it).
   function setSound(enabled) {
+    if (enabled) soundMark.hidden = true;
     if (soundEnabled === enabled) return;
     soundEnabled = enabled;
     root.dataset.sound = enabled ? "1" : "0";
-    soundMark.hidden = enabled;
     heartbeat();
   }
+
+  function soundFailed() {
+    setSound(false);
+    if (soundMark.hidden) console.warn("board: the browser refused to play the call; click once, or start the TV with tools/board-kiosk.sh");
+    soundMark.hidden = false;
+  }
+  window.boardSoundFailed = soundFailed;  // speech.js: the server's spoken call was refused too
 
   function enableSound() {
     // A user gesture unlocks audio: play the chime muted once, then report.
@@ -236,13 +245,16 @@
   }
   setInterval(heartbeat, heartbeatMs);
 
-  // Audio may be blocked until the first interaction: find out now, quietly.
+  // Audio may be blocked until the first interaction: find out now, silently. Muted media may always
+  // play, so the probe plays unmuted at volume 0: only a browser that allows sound lets it start.
+  var probing = false;
   (function probeSound() {
-    chime.muted = true;
-    var p = chime.play();
-    if (p && p.then) {
-      p.then(function () { chime.pause(); chime.muted = false; chime.currentTime = 0; setSound(true); },
-             function () { chime.muted = false; setSound(false); });
-    }
+    probing = true;
+    chime.volume = 0;
+    var after = function () { chime.pause(); chime.currentTime = 0; chime.volume = 1; probing = false; };
+    var p;
+    try { p = chime.play(); } catch (e) { after(); setSound(false); return; }
+    if (p && p.then) p.then(function () { after(); setSound(true); }, function () { after(); setSound(false); });
+    else after();
   })();
 })();

@@ -62,7 +62,12 @@
     audio.addEventListener("ended", function () { finish(true); });
     audio.addEventListener("error", function () { finish(false); });
     var playing = audio.play();
-    if (playing && playing.catch) playing.catch(function () { finish(false); });
+    if (playing && playing.catch) {
+      playing.catch(function (error) {
+        if (error && error.name === "NotAllowedError" && window.boardSoundFailed) window.boardSoundFailed();
+        finish(false);
+      });
+    }
     setTimeout(function () { finish(false); }, 15000);
   }
 
