@@ -33,7 +33,7 @@ def test_ticket_qr_uses_the_public_origin(app, client):
 
 
 def test_start_up_prints_every_page_and_each_exists(app, client, capsys):
-    from web.runner import print_addresses
+    from terminpraxis.runner import print_addresses
 
     print_addresses(app, "127.0.0.1", 5000, "all")
     printed = capsys.readouterr().out
