@@ -15,12 +15,12 @@ from typing import Any
 from flask import Flask, current_app
 from sqlite_utils import Database
 
-from queue_core import Office, board, connect, events, store
+from queue_core import Office, board, events, store
 from queue_core.board import room_name, zones  # noqa: F401  (the board surface names its rooms by these)
 from queue_core.clock import to_db
 from queue_core.office_texts import board_message
 from web.config import settings
-from web.engine import current, current_location
+from web.engine import connection, current, current_location
 
 ESTIMATE_TTL_S = 20  # the walk-in estimate depends on the clock too; refresh it at least this often
 
@@ -62,7 +62,7 @@ class BoardReader:
     @property
     def db(self) -> Database:
         if self._db is None:
-            self._db = connect(self.settings.database, self.settings.synchronous)
+            self._db = connection(self.app)  # kept: one snapshot cache serves every board of the location
         return self._db
 
     @property

@@ -92,10 +92,16 @@ def get_engine_state() -> dict[str, Any]:
     return current(current_app._get_current_object(), engine.db, engine.office.location)
 
 
+def connection(app: Flask, synchronous: str | None = None) -> Database:
+    """A new connection to the office's database: the one place one is opened (docs/architecture.md
+    "Connections": each belongs to one unit of work, a request, a task or the board's cache)."""
+    return connect(app.config["DATABASE"], synchronous or app.config["SYNCHRONOUS"])
+
+
 def open_engine(app: Flask, location: str | None = None) -> Engine:
     """A new engine with its own connection (for CLI commands and background tasks)."""
     state = app.extensions["terminpraxis"]
-    db = connect(app.config["DATABASE"], app.config["SYNCHRONOUS"])
+    db = connection(app)
     try:
         return Engine(db, current(app, db, location)["office"], state["clock"])
     except Exception:

@@ -23,11 +23,11 @@ import time
 
 from flask import Flask, g
 
-from queue_core import connect, events, lease
+from queue_core import events, lease
 from queue_core.events import Event
 
 from .config import settings
-from .engine import current, open_engine
+from .engine import connection, current, open_engine
 from .realtime import engine_at_first
 from .extensions import socketio
 from .queue import RelayQueue
@@ -135,7 +135,7 @@ class Follower:
         self.interval = settings(app).display_follow_interval_ms / 1000
         self.engine = open_engine(app)
         # The lease's own connection: its renewals need no fsync (a lost renewal only repeats events).
-        self.lease_db = connect(settings(app).database, "NORMAL")
+        self.lease_db = connection(app, "NORMAL")
         lease.ensure_table(self.lease_db)
         self.location = current(app, self.engine.db)["office"].location
         self.holder = f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(4)}"
