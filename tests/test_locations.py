@@ -92,6 +92,9 @@ def test_admin_adds_renames_and_deactivates_a_location(app, client, admin):
     assert client.post("/admin/locations/change", data={"csrf_token": admin, "slug": "sued",
                                                         "active": "0"}).status_code == 302
     assert client.get("/standort/sued/").status_code == 404  # a deactivated location has no pages
+    for unknown in ("/standort/sued/", "/standort/gibtsnicht/", "/standort/gibtsnicht/desk", "/standort/x/display"):
+        answer = client.get(unknown)  # the friendly page in the visitor's language, never a 500
+        assert answer.status_code == 404 and "Diese Seite gibt es nicht" in answer.get_data(as_text=True), unknown
     first = client.post("/admin/locations/change", data={"csrf_token": admin, "slug": "rathaus", "active": "0"})
     assert first.status_code == 422 and registry(app).locations["rathaus"].active
 
@@ -134,3 +137,19 @@ def test_reports_compare_the_locations(app, client, admin, clock):
     assert "Bürgerbüro Süd" in rows["sued"] and "<td>2</td>" in rows["sued"] and "<td>1</td>" in rows["rathaus"]
     only = client.get(f"/reports?from={day}&to={day}&location=sued")
     assert only.status_code == 200 and 'value="sued" selected' in text(only)
+
+
+def test_every_page_of_an_unknown_location_is_a_friendly_404(app, client, admin):
+    """Each route without arguments, under a location that does not exist: "page does not exist",
+    in JSON under /api/, never a 500 (the error page itself must not ask for the unknown office)."""
+    rules = [r.rule for r in app.url_map.iter_rules()
+             if "GET" in r.methods and not r.arguments and r.endpoint != "static"]
+    assert len(rules) > 20
+    for rule in rules:
+        answer = client.get("/standort/gibtsnicht" + rule)
+        assert answer.status_code == 404, (rule, answer.status_code)
+        if rule.startswith("/api/"):
+            assert answer.get_json()["error"]["code"] == "not_found", rule
+    # The same pages at the first location, signed in as an admin: each answers, none with a 500.
+    for rule in rules:
+        assert client.get(rule).status_code < 500, rule

@@ -161,7 +161,7 @@ def init_app(app: Flask) -> None:
 
 def friendly_page(err: HTTPException):
     """Pages answer an unknown address (or a refused method) in the visitor's language, never Flask's English."""
-    if err.code is None or err.code < 400 or (err.code == 404 and request.blueprint):
-        return err  # a surface's own 404 handler (e.g. the kiosk's) already answered its pages
+    if err.code is None or err.code < 400:
+        return err  # (a surface's own 404 handler, e.g. the kiosk's, is found by Flask before this one)
     office = current_app.config.get("OFFICE", {}).get("name", "")
     return render_template("error.html", code=err.code, office_name=office), err.code

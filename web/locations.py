@@ -55,7 +55,8 @@ def init_app(app: Flask) -> None:
         engine = open_engine(app)  # the first location's: it reads which locations there are
         place = registry(app, engine.db).locations.get(slug)
         if place is None or not place.active:
-            engine.db.close()
+            # The "page does not exist" page is drawn with the first location's office.
+            g.engine, g.location = engine, None
             abort(404)
         g.engine, g.location = engine_at(engine, slug), slug
         return None
