@@ -20,16 +20,12 @@ from typing import IO, Iterator
 
 from . import events, store
 from .clock import to_db
-from .errors import QueueError
+from .errors import BackupError
 
 # Backups made by ``backup_into`` are named like this, so pruning never touches other files.
 FILE_PREFIX = "terminpraxis-"
 FILE_SUFFIX = ".db"
 REQUIRED_TABLES = ("appointments", "tickets", "events", "staff")
-
-
-class BackupError(QueueError):
-    code = "backup_failed"
 
 
 @dataclass(frozen=True)

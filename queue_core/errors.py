@@ -65,3 +65,15 @@ class RequestIdReused(QueueError):
     """A request_id that already made a different ticket: a client bug, never a retry to answer."""
 
     code = "request_id_reused"
+
+
+class TooManyOpen(QueueError):
+    """The contact already holds as many open bookings as the office allows (online booking)."""
+
+    code = "too_many_open"
+
+
+class BackupError(QueueError):
+    """A backup or restore cannot be made: a running office, a damaged file, another schema."""
+
+    code = "backup_failed"

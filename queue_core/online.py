@@ -19,19 +19,13 @@ from . import outbox, store
 from .base import EngineBase
 from .clock import to_db
 from .codes import new_token
-from .errors import InvalidInput, NotFound, QueueError
+from .errors import InvalidInput, NotFound, TooManyOpen
 from .models import Appointment
 
 ONLINE = "online"  # the actor of every online booking, cancel and move: staff see where it came from
 EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}$")
 NAME_MAX = 100
 TOKEN_MAX = 64
-
-
-class TooManyOpen(QueueError):
-    """The contact already holds as many open bookings as the office allows."""
-
-    code = "too_many_open"
 
 
 @dataclass(frozen=True)

@@ -5,10 +5,8 @@ A class not in the table answers as its nearest listed base class (``QueueError`
 """
 from __future__ import annotations
 
-from queue_core.backup import BackupError
-from queue_core.errors import (DeskBusy, DeskPaused, IntakeClosed, InvalidInput, InvalidTransition, NotFound,
-                               QueueError, RequestIdReused, SlotTaken, TooEarly, UnknownCode)
-from queue_core.online import TooManyOpen
+from queue_core.errors import (BackupError, DeskBusy, DeskPaused, IntakeClosed, InvalidInput, InvalidTransition,
+                               NotFound, QueueError, RequestIdReused, SlotTaken, TooEarly, TooManyOpen, UnknownCode)
 from queue_core.store import StoreUnavailable
 
 
