@@ -204,6 +204,29 @@ def sign_in(page, base_url: str, username: str, then: str, password: str = "brow
     page.wait_for_url(f"**{then}")
 
 
+def watched_page(browser, viewport: dict[str, int]):
+    """A German page in a context of its own; the test fails on any JavaScript error in it
+    (use as ``yield from watched_page(browser, PORTRAIT)`` in a page fixture)."""
+    context = browser.new_context(viewport=viewport, locale="de-DE")
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    yield page
+    context.close()
+    assert not errors, f"JavaScript errors: {errors}"
+
+
+def sign_in_when_asked(page, url: str, username: str, password: str, desk: str | None = None) -> None:
+    """Open a staff page signed out: it sends the browser to the sign-in page, which is filled in."""
+    page.goto(url)
+    page.wait_for_url("**/desk/login**")
+    page.fill("#username", username)
+    page.fill("#password", password)
+    if desk is not None:
+        page.select_option("#desk", desk)
+    page.click("button[type=submit].primary")
+
+
 @pytest.fixture
 def artifacts() -> Path:
     ARTIFACTS.mkdir(exist_ok=True)

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from queue_core import Engine, Office, SystemClock, connect
 
-from conftest import DEMO_CONFIG, assert_accessible
+from conftest import DEMO_CONFIG, assert_accessible, sign_in_when_asked
 from test_desk_browser import add_account
 from test_desk_support import PASSWORD
 
@@ -29,12 +29,7 @@ def test_the_desk_explains_why_nobody_is_called_and_marks_an_urgent_walk_in(live
     page = context.new_page()
     page.set_default_timeout(10_000)
     try:
-        page.goto(server.url + "/desk")
-        page.wait_for_url("**/desk/login**")
-        page.fill("#username", "abraun")
-        page.fill("#password", PASSWORD)
-        page.select_option("#desk", "210")
-        page.click("button[type=submit].primary")
+        sign_in_when_asked(page, server.url + "/desk", "abraun", PASSWORD, desk="210")
         page.wait_for_url(server.url + "/desk")
         page.click("button[data-action=next]")
         page.wait_for_selector("#idle:not([hidden])")

@@ -16,7 +16,7 @@ from queue_core import Engine, Office, connect
 from queue_core.clock import SystemClock
 from queue_core.schedule import fits_hours
 
-from conftest import DEMO_CONFIG, LiveServer, server_env, assert_accessible
+from conftest import watched_page, DEMO_CONFIG, LiveServer, server_env, assert_accessible
 
 ROOT = Path(__file__).resolve().parent.parent
 PORTRAIT = {"width": 1080, "height": 1920}
@@ -62,13 +62,7 @@ def check_accessibility(page, screen: str) -> None:
 
 @pytest.fixture
 def page(browser):
-    context = browser.new_context(viewport=PORTRAIT, locale="de-DE")
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    yield page
-    context.close()
-    assert not errors, f"JavaScript errors: {errors}"
+    yield from watched_page(browser, PORTRAIT)
 
 
 def test_walk_in_taps_through_to_a_ticket(kiosk_server, page, artifacts):

@@ -12,7 +12,7 @@ import re
 
 import pytest
 
-from conftest import LiveServer, assert_accessible, server_env
+from conftest import watched_page, LiveServer, assert_accessible, server_env
 from test_kiosk_browser import LANDSCAPE, PORTRAIT, live_engine
 
 ZOOMED_PORTRAIT = {"width": 540, "height": 960}  # a 1080×1920 kiosk at 200 % zoom
@@ -29,13 +29,7 @@ def kiosk(tmp_path_factory):
 
 @pytest.fixture
 def page(browser):
-    context = browser.new_context(viewport=LANDSCAPE, locale="de-DE")
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    yield page
-    context.close()
-    assert not errors, f"JavaScript errors: {errors}"
+    yield from watched_page(browser, LANDSCAPE)
 
 
 def in_view(page, selector: str) -> bool:

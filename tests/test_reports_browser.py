@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import add_account, assert_accessible
+from conftest import add_account, assert_accessible, sign_in_when_asked
 from queue_core.simulation import run_day
 
 PASSWORD = "auswertung-2026"
@@ -19,11 +19,7 @@ def test_reports_show_a_simulated_week_with_charts(live_server, tmp_path, browse
     page = context.new_page()
     page.set_default_timeout(10_000)
     try:
-        page.goto(server.url + "/reports?from=2026-11-23&to=2026-11-27")
-        page.wait_for_url("**/desk/login**")
-        page.fill("#username", "chefin")
-        page.fill("#password", PASSWORD)
-        page.click("button[type=submit].primary")
+        sign_in_when_asked(page, server.url + "/reports?from=2026-11-23&to=2026-11-27", "chefin", PASSWORD)
         page.wait_for_url("**/reports?from=2026-11-23&to=2026-11-27")
         assert page.locator("svg.chart").count() == 3
         assert page.locator("svg.chart rect").count() > 10  # bars drawn
