@@ -82,12 +82,13 @@ class LiveServer:
 
     def __init__(self, script: str, env: dict[str, str], port: int | None = None):
         self.script, self.env = script, env
+        self.db_path = Path(env["TERMINPRAXIS_DATABASE"])
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.process: subprocess.Popen | None = None
 
     def start(self, timeout: float = 60) -> "LiveServer":  # a deadline: a loaded machine starts slowly
-        log = open(Path(self.env["TERMINPRAXIS_DATABASE"]).with_suffix(f".{self.port}.log"), "ab")
+        log = open(self.db_path.with_suffix(f".{self.port}.log"), "ab")
         self.process = subprocess.Popen(
             [sys.executable, str(ROOT / self.script), "--host", "127.0.0.1", "--port", str(self.port)],
             cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT)
@@ -116,6 +117,11 @@ class LiveServer:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait(10)
+
+
+def demo_kiosk(folder: Path) -> LiveServer:
+    """A started run_kiosk.py with the demo office on a new database in ``folder``."""
+    return LiveServer("run_kiosk.py", server_env(folder / "live.db")).start()
 
 
 def server_env(db_path: Path, config: Path = DEMO_CONFIG, **extra: str) -> dict[str, str]:

@@ -26,7 +26,6 @@ def buchen_server(tmp_path_factory):
                      TERMINPRAXIS_SMTP_HOST="127.0.0.1", TERMINPRAXIS_SMTP_PORT=str(smtp.port),
                      TERMINPRAXIS_NOTIFY_INTERVAL_S="0.3", TERMINPRAXIS_KIOSK_PUBLIC_URL=f"http://127.0.0.1:{port}")
     server = LiveServer("run_kiosk.py", env, port=port).start()
-    server.db_path = folder / "live.db"
     server.inbox = inbox
     yield server
     server.stop()

@@ -36,7 +36,6 @@ def desk_server(live_server, tmp_path):
     # Appointments bookable at any hour (the demo's booking_hours would put the first slot hours
     # ahead), so the booked visitor can check in right away.
     server = live_server("run_kiosk.py", TERMINPRAXIS_BOOKING_HOURS="{}")
-    server.db_path = tmp_path / "live.db"
     add_account(server.db_path, "abraun")
     return server
 

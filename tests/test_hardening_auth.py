@@ -19,7 +19,6 @@ def shared(tmp_path_factory):
     folder = tmp_path_factory.mktemp("auth-live")
     running = LiveServer("run_kiosk.py", server_env(folder / "live.db",
                                                     TERMINPRAXIS_CONFIG=str(open_office_config(folder)))).start()
-    running.db_path = folder / "live.db"
     add_account(running.db_path, "leitung", role="admin")
     yield running
     running.stop()

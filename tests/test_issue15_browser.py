@@ -24,7 +24,6 @@ def server(tmp_path):
     config.write_text(text.replace(marker, marker + 'capabilities = ["barrier_free"]\n'))
     (tmp_path / "info").symlink_to(DEMO_CONFIG.parent / "info", target_is_directory=True)
     live = LiveServer("run_kiosk.py", server_env(tmp_path / "live.db", config=config)).start()
-    live.db_path = tmp_path / "live.db"
     yield live
     live.stop()
 

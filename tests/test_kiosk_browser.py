@@ -16,7 +16,7 @@ from queue_core import Engine, Office, connect
 from queue_core.clock import SystemClock
 from queue_core.schedule import fits_hours
 
-from conftest import watched_page, DEMO_CONFIG, LiveServer, server_env, assert_accessible
+from conftest import DEMO_CONFIG, assert_accessible, demo_kiosk, watched_page
 
 ROOT = Path(__file__).resolve().parent.parent
 PORTRAIT = {"width": 1080, "height": 1920}
@@ -25,9 +25,7 @@ LANDSCAPE = {"width": 1920, "height": 1080}
 
 @pytest.fixture(scope="module")
 def kiosk_server(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("kiosk-live")
-    server = LiveServer("run_kiosk.py", server_env(folder / "live.db")).start()
-    server.db_path = folder / "live.db"
+    server = demo_kiosk(tmp_path_factory.mktemp("kiosk-live"))
     yield server
     server.stop()
 

@@ -12,7 +12,7 @@ import re
 
 import pytest
 
-from conftest import watched_page, LiveServer, assert_accessible, server_env
+from conftest import LiveServer, assert_accessible, demo_kiosk, server_env, watched_page
 from test_kiosk_browser import LANDSCAPE, PORTRAIT, live_engine
 
 ZOOMED_PORTRAIT = {"width": 540, "height": 960}  # a 1080×1920 kiosk at 200 % zoom
@@ -20,9 +20,7 @@ ZOOMED_PORTRAIT = {"width": 540, "height": 960}  # a 1080×1920 kiosk at 200 % z
 
 @pytest.fixture(scope="module")
 def kiosk(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("kiosk-screens")
-    server = LiveServer("run_kiosk.py", server_env(folder / "live.db")).start()
-    server.db_path = folder / "live.db"
+    server = demo_kiosk(tmp_path_factory.mktemp("kiosk-screens"))
     yield server
     server.stop()
 
