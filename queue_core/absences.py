@@ -20,6 +20,7 @@ from .base import EngineBase
 from .clock import as_utc, from_db, to_db
 from .errors import InvalidInput
 from .letters import initial_or_none
+from .states import EventKind
 from .office import Office
 from .schedule import local_instant
 
@@ -125,11 +126,11 @@ class Absences(EngineBase):
                     self._reassign(row, to)
                 self.db.execute("INSERT INTO absence_moves (absence_id, appointment_id, from_staff, to_staff)"
                                 " VALUES (?, ?, ?, ?)", (absence_id, row["id"], staff, to))
-                self._event(now, "appointment_reassigned" if to else "appointment_to_call",
+                self._event(now, EventKind.APPOINTMENT_REASSIGNED if to else EventKind.APPOINTMENT_TO_CALL,
                             appointment_id=row["id"], actor=actor, from_staff=staff, to_staff=to,
                             absence=absence_id)
                 moves.append(Move(row["id"], begin, row["service"], to))
-            self._event(now, "absence_marked", actor=actor, absence=absence_id, staff=staff,
+            self._event(now, EventKind.ABSENCE_MARKED, actor=actor, absence=absence_id, staff=staff,
                         starts_at=to_db(starts_at), ends_at=to_db(ends_at),
                         moved=sum(1 for m in moves if m.to_staff), to_call=sum(1 for m in moves if not m.to_staff))
         return AbsenceResult(absence_id, staff, starts_at, ends_at, moves)

@@ -21,6 +21,7 @@ from typing import IO, Iterator
 from . import events, store
 from .clock import to_db
 from .errors import BackupError
+from .states import EventKind
 
 # Backups made by ``backup_into`` are named like this, so pruning never touches other files.
 FILE_PREFIX = "terminpraxis-"
@@ -192,7 +193,7 @@ def restore(source: str | Path, database: str | Path, now: datetime) -> Path | N
                     "INSERT INTO ticket_number_floors (location, day, prefix, seq_no) VALUES (?, ?, ?, ?)"
                     " ON CONFLICT DO UPDATE SET seq_no = MAX(seq_no, excluded.seq_no)", floors)
                 for location in {row[0] for row in db.execute("SELECT DISTINCT location FROM events")} or {"main"}:
-                    events.append(db, now, "restored", location, backup=info.path.name,
+                    events.append(db, now, EventKind.RESTORED, location, backup=info.path.name,
                                   newest_event=info.newest_event, numbers_carried=len(floors))
         finally:
             db.close()

@@ -199,7 +199,7 @@ class Calls(EngineBase):
         with self._command() as now:
             if one(self.db, taken, (since, desk)):
                 return False
-            self._event(now, "desk_staffed", desk=desk, actor=actor)
+            self._event(now, EventKind.DESK_STAFFED, desk=desk, actor=actor)
             return True
 
     def _set_desk_state(self, desk: str, state: str, actor: str | None) -> None:

@@ -17,6 +17,7 @@ from . import store
 from .base import EngineBase
 from .clock import to_db
 from .errors import InvalidInput, InvalidTransition, NotFound
+from .states import EventKind
 
 CLIMATES = ("calm", "tense", "heated")
 INCIDENTS = ("none", "verbal_aggression", "threat", "security_called")
@@ -43,7 +44,7 @@ class Climate(EngineBase):
                             " VALUES (?, ?, ?, ?, ?, ?, ?)",
                             (secrets.randbits(62), ticket.location, ticket.day, ticket.kind, score, source,
                              ticket.language))
-            self._event(now, "feedback_given", kind=ticket.kind, source=source)  # without the score
+            self._event(now, EventKind.FEEDBACK_GIVEN, kind=ticket.kind, source=source)  # without the score
 
     def note_climate(self, staff: str, climate: str | None = None, incident: str | None = None) -> int:
         """The caseworker's note on the visit they called last today; returns that ticket's id.
@@ -67,7 +68,7 @@ class Climate(EngineBase):
                 " climate = coalesce(excluded.climate, climate), incident = coalesce(excluded.incident, incident),"
                 " noted_at = excluded.noted_at",
                 (row["id"], row["location"], row["day"], row["kind"], climate, incident, to_db(now)))
-            self._event(now, "climate_noted", ticket_id=row["id"], actor=staff, climate=climate, incident=incident)
+            self._event(now, EventKind.CLIMATE_NOTED, ticket_id=row["id"], actor=staff, climate=climate, incident=incident)
         return int(row["id"])
 
 

@@ -9,6 +9,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from .clock import to_db
+from .states import EventKind
 from .store import dumps
 
 
@@ -32,7 +33,11 @@ class Event:
 def append(db: Database, at: datetime, kind: str, location: str, /, *, ticket_id: int | None = None,
            appointment_id: int | None = None, desk: str | None = None, actor: str | None = None,
            **data: Any) -> int:
-    """Record one event; call inside the transaction that makes the change. Never put personal data in ``data``."""
+    """Record one event; call inside the transaction that makes the change. Never put personal data in ``data``.
+
+    ``kind`` must be an ``EventKind`` (ValueError otherwise), so the log holds only the listed words.
+    """
+    kind = EventKind(kind)
     cursor = db.execute(
         "INSERT INTO events (at, kind, location, ticket_id, appointment_id, desk, actor, data)"
         " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",

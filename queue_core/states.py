@@ -58,6 +58,7 @@ class EventKind(StrEnum):
     CLIMATE_NOTED = "climate_noted"
     ABSENCE_MARKED = "absence_marked"
     APPOINTMENT_REASSIGNED = "appointment_reassigned"
+    APPOINTMENT_TO_CALL = "appointment_to_call"  # an absence left it without a colleague: call the visitor
     RESTORED = "restored"
     LOCATION_ADDED = "location_added"
     LOCATION_CHANGED = "location_changed"
